@@ -1,0 +1,69 @@
+package dev.rockpool.pool;
+
+/**
+ * Layout of a frame in the ring: a {@link #HEADER_LENGTH}-byte header, then the payload (meta section, then the
+ * data JSON), padded to {@link #ALIGNMENT}. Frames never wrap: when the space left before the physical end of the
+ * ring is too small, the writer fills it with a {@link #TYPE_PADDING} frame, or, if it is even smaller than a frame
+ * header, leaves it and every reader skips it implicitly.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-------------------------------+-------------------------------+
+ *  |  frame length (unpadded)      |  type (1 message, 2 padding)  |  0
+ *  +-------------------------------+-------------------------------+
+ *  |                              seq                              |  8
+ *  |                          time (ns)                            | 16
+ *  +-------------------------------+-------------------------------+
+ *  |           CRC32C              |          meta length          | 24
+ *  +-------------------------------+-------------------------------+
+ *  |  meta: u16 tag count, per tag u16 length + UTF-8;             | 32
+ *  |        u8 has-origin, [u16 topic length + UTF-8, i32, i64]    |
+ *  |  data: compact UTF-8 JSON object                              |
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * The CRC32C covers bytes 4..24 (type, seq, time), the meta length and the whole payload, so a header from one lap
+ * with a payload from another never validates.
+ */
+public final class FrameDescriptor {
+    /** Frames start at multiples of 8 bytes, so every header long is aligned. */
+    public static final int ALIGNMENT = 8;
+    /** Bytes of the frame header. */
+    public static final int HEADER_LENGTH = 32;
+
+    /** int: frame length in bytes including the header, before padding to {@link #ALIGNMENT}. */
+    public static final int LENGTH_OFFSET = 0;
+    /** int: {@link #TYPE_MESSAGE} or {@link #TYPE_PADDING}. */
+    public static final int TYPE_OFFSET = 4;
+    /** long: the message seq (0 in padding). */
+    public static final int SEQ_OFFSET = 8;
+    /** long: the message time, ns since the epoch. */
+    public static final int TIME_OFFSET = 16;
+    /** int: CRC32C of type, seq, time, meta length and payload. */
+    public static final int CRC_OFFSET = 24;
+    /** int: bytes of the meta section at the start of the payload. */
+    public static final int META_LENGTH_OFFSET = 28;
+
+    /** A frame holding a message. */
+    public static final int TYPE_MESSAGE = 1;
+    /** A frame filling the end of the ring; readers skip it. */
+    public static final int TYPE_PADDING = 2;
+
+    private FrameDescriptor() {
+    }
+
+    /** {@code length} rounded up to {@link #ALIGNMENT}. */
+    public static int align(int length) {
+        return (length + ALIGNMENT - 1) & -ALIGNMENT;
+    }
+
+    /** True if a frame header read at a physical offset is plausible for a ring of {@code ringCapacity} bytes. */
+    public static boolean isPlausible(int length, int type, int metaLength, long physical, long ringCapacity) {
+        if (type == TYPE_PADDING) {
+            return length >= HEADER_LENGTH && physical + length == ringCapacity;
+        }
+        return type == TYPE_MESSAGE && length >= HEADER_LENGTH + 5 && physical + align(length) <= ringCapacity
+                && metaLength >= 3 && metaLength <= length - HEADER_LENGTH - 2;
+    }
+}

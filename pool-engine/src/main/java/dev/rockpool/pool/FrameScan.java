@@ -1,0 +1,103 @@
+package dev.rockpool.pool;
+
+import static dev.rockpool.pool.FrameDescriptor.HEADER_LENGTH;
+import static dev.rockpool.pool.FrameDescriptor.TYPE_PADDING;
+
+/**
+ * Walks the message frames in {@code [from, to)} reading headers, and optionally verifying each checksum. Stops at the
+ * first frame that fails its checks and reports it through {@link #problem()}: recovery truncates there, the doctor
+ * reports it, a lock-free seek treats it as "look again". Not thread-safe.
+ */
+final class FrameScan {
+    private final PoolMapping map;
+    private final long to;
+    private final boolean verify;
+    private final FrameChecksum checksum;
+    private long next;
+    private long position;
+    private long seq;
+    private long time;
+    private String problem;
+
+    FrameScan(PoolMapping map, long from, long to) {
+        this(map, from, to, false);
+    }
+
+    FrameScan(PoolMapping map, long from, long to, boolean verify) {
+        this.map = map;
+        this.next = from;
+        this.to = to;
+        this.verify = verify;
+        this.checksum = verify ? new FrameChecksum() : null;
+    }
+
+    /** Moves to the next message frame; false at the end or after a problem. */
+    boolean advance() {
+        if (problem != null) {
+            return false;
+        }
+        while (next < to) {
+            position = next;
+            int remaining = map.remaining(position);
+            if (remaining < HEADER_LENGTH) {
+                next = position + remaining;
+                continue;
+            }
+            int physical = map.physical(position);
+            int length = map.frameLength(physical);
+            int type = map.frameType(physical);
+            int metaLength = map.frameMetaLength(physical);
+            if (!FrameDescriptor.isPlausible(length, type, metaLength, physical, map.ringCapacity)
+                    || position + FrameDescriptor.align(length) > to) {
+                problem = "bad frame header: length=" + length + " type=" + type + " metaLength=" + metaLength;
+                return true;
+            }
+            next = position + FrameDescriptor.align(length);
+            if (type == TYPE_PADDING) {
+                continue;
+            }
+            seq = map.frameSeq(physical);
+            time = map.frameTime(physical);
+            if (verify) {
+                byte[] payload = new byte[length - HEADER_LENGTH];
+                map.copyPayload(physical, payload, payload.length);
+                int expected = checksum.payload(type, seq, time, metaLength, payload, payload.length);
+                if (expected != map.frameCrc(physical)) {
+                    problem = "checksum mismatch";
+                    return true;
+                }
+                try {
+                    MetaCodec.decode(payload, 0, metaLength);
+                } catch (PoolException e) {
+                    problem = e.getMessage();
+                    return true;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** Logical position of the current frame (of the bad frame when {@link #problem()} is set). */
+    long position() {
+        return position;
+    }
+
+    long seq() {
+        return seq;
+    }
+
+    long time() {
+        return time;
+    }
+
+    /** What is wrong with the current frame, or null. */
+    String problem() {
+        return problem;
+    }
+
+    /** Where the scan would continue. */
+    long nextPosition() {
+        return next;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.rockpool.pool;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * Layout of the pool file header: the first {@link #HEADER_LENGTH} bytes of every pool file. All fields
+ * little-endian; every field that is read while writers run is 8-byte aligned and accessed through a VarHandle.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                    magic "ROCKPOOL" (8 bytes)                 |  0
+ *  +-------------------------------+-------------------------------+
+ *  |        format version         |         header length         |  8
+ *  +-------------------------------+-------------------------------+
+ *  |                          file size                            | 16
+ *  |                         index offset                          | 24
+ *  |                        index capacity                         | 32
+ *  |                          ring offset                          | 40
+ *  |                         ring capacity                         | 48
+ *  |                    pool id (16 random bytes)                  | 56
+ *  |                        created (ns)                           | 72
+ *  +---------------------------------------------------------------+
+ *  |          writer lock word: owner pid | start time             | 128  (own cache line)
+ *  +---------------------------------------------------------------+
+ *  |          tail position (commit word, release-stored)          | 192  (own cache line)
+ *  |          head position (oldest frame)                         | 200
+ *  |          next seq                                             | 208
+ *  |          message count                                        | 216
+ *  |          last (newest) frame position                         | 224
+ *  |          last seq                                             | 232
+ *  |          last time (ns)                                       | 240
+ *  |          head seq                                             | 248
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * Positions are logical byte positions in the ring that only grow; the physical offset is
+ * {@code position % ringCapacity}. Everything in {@code [head, tail)} is committed; {@code head} and {@code tail}
+ * alone define the pool's content, the other state fields are derived from them and recomputed by crash recovery.
+ */
+public final class HeaderDescriptor {
+    /** {@code "ROCKPOOL"} read as a little-endian long. */
+    public static final long MAGIC = 0x4C4F4F504B434F52L;
+    /** The format version this engine writes and reads. */
+    public static final int FORMAT_VERSION = 1;
+    /** Header size: one page, so the index and ring start page-aligned. */
+    public static final int HEADER_LENGTH = 4096;
+
+    /** long: {@link #MAGIC}. */
+    public static final int MAGIC_OFFSET = 0;
+    /** int: the format version. */
+    public static final int VERSION_OFFSET = 8;
+    /** int: {@link #HEADER_LENGTH}. */
+    public static final int HEADER_LENGTH_OFFSET = 12;
+    /** long: the file size the pool was created with; checked against the real size before mapping. */
+    public static final int FILE_SIZE_OFFSET = 16;
+    /** long: where the seq index starts in the file. */
+    public static final int INDEX_OFFSET_OFFSET = 24;
+    /** long: number of index slots. */
+    public static final int INDEX_CAPACITY_OFFSET = 32;
+    /** long: where the ring starts in the file. */
+    public static final int RING_OFFSET_OFFSET = 40;
+    /** long: ring size in bytes, a multiple of {@link FrameDescriptor#ALIGNMENT}. */
+    public static final int RING_CAPACITY_OFFSET = 48;
+    /** 16 bytes: random identity of this pool file, new for each create (detects delete-and-recreate). */
+    public static final int POOL_ID_OFFSET = 56;
+    /** long: creation time, ns since the epoch. */
+    public static final int CREATED_OFFSET = 72;
+
+    /** long: the cross-process writer lock word, 0 when free (see {@link WriterLock}). */
+    public static final int LOCK_OFFSET = 128;
+
+    /** long: logical end of committed frames; stored last, with release semantics, to publish appends. */
+    public static final int TAIL_OFFSET = 192;
+    /** long: logical position of the oldest frame; advanced (then fenced) before its bytes are overwritten. */
+    public static final int HEAD_OFFSET = 200;
+    /** long: the seq the next append gets. */
+    public static final int NEXT_SEQ_OFFSET = 208;
+    /** long: number of messages in {@code [head, tail)}. */
+    public static final int COUNT_OFFSET = 216;
+    /** long: logical position of the newest frame (valid when count &gt; 0). */
+    public static final int LAST_POSITION_OFFSET = 224;
+    /** long: seq of the newest message (0 when none was ever written). */
+    public static final int LAST_SEQ_OFFSET = 232;
+    /** long: time of the newest message; appends never take an earlier time, so time grows with seq. */
+    public static final int LAST_TIME_OFFSET = 240;
+    /** long: seq of the oldest message (equals next seq when empty). */
+    public static final int HEAD_SEQ_OFFSET = 248;
+
+    private HeaderDescriptor() {
+    }
+
+    /**
+     * Validates a header read from a file of {@code actualSize} bytes, before anything is mapped.
+     *
+     * @throws PoolException Corrupt for a foreign, zeroed or truncated file; Usage for another format version
+     */
+    public static void checkHeader(ByteBuffer header, long actualSize, Path path) {
+        if (actualSize < HEADER_LENGTH) {
+            throw PoolException.corrupt(path, 0, "not a pool: file size=" + actualSize
+                    + " is smaller than the header length=" + HEADER_LENGTH);
+        }
+        long magic = header.getLong(MAGIC_OFFSET);
+        if (magic != MAGIC) {
+            throw PoolException.corrupt(path, MAGIC_OFFSET, "not a pool: magic=0x" + Long.toHexString(magic)
+                    + " expected=0x" + Long.toHexString(MAGIC) + (magic == 0 ? " (zeroed header)" : ""));
+        }
+        int version = header.getInt(VERSION_OFFSET);
+        if (version != FORMAT_VERSION) {
+            throw new PoolException(ErrorKind.USAGE, "unsupported pool format version=" + version
+                    + ": this rockpool reads version=" + FORMAT_VERSION, path, null, (long) VERSION_OFFSET,
+                    version > FORMAT_VERSION ? "upgrade rockpool to read this pool" : null, null);
+        }
+        check(header.getInt(HEADER_LENGTH_OFFSET) == HEADER_LENGTH, path, HEADER_LENGTH_OFFSET,
+                "headerLength=" + header.getInt(HEADER_LENGTH_OFFSET) + " expected=" + HEADER_LENGTH);
+        long fileSize = header.getLong(FILE_SIZE_OFFSET);
+        check(fileSize == actualSize, path, FILE_SIZE_OFFSET,
+                "fileSize=" + fileSize + " but the file has " + actualSize + " bytes (truncated or extended)");
+        long indexOffset = header.getLong(INDEX_OFFSET_OFFSET);
+        long indexCapacity = header.getLong(INDEX_CAPACITY_OFFSET);
+        long ringOffset = header.getLong(RING_OFFSET_OFFSET);
+        long ringCapacity = header.getLong(RING_CAPACITY_OFFSET);
+        check(indexOffset == HEADER_LENGTH, path, INDEX_OFFSET_OFFSET, "indexOffset=" + indexOffset);
+        check(indexCapacity > 0 && indexCapacity <= Integer.MAX_VALUE / IndexDescriptor.SLOT_LENGTH, path,
+                INDEX_CAPACITY_OFFSET, "indexCapacity=" + indexCapacity);
+        check(ringOffset == IndexDescriptor.ringOffset(indexCapacity), path, RING_OFFSET_OFFSET,
+                "ringOffset=" + ringOffset + " expected=" + IndexDescriptor.ringOffset(indexCapacity));
+        check(ringCapacity >= FrameDescriptor.HEADER_LENGTH * 2 && ringCapacity % FrameDescriptor.ALIGNMENT == 0
+                        && ringCapacity <= Integer.MAX_VALUE && ringOffset + ringCapacity <= fileSize,
+                path, RING_CAPACITY_OFFSET, "ringCapacity=" + ringCapacity + " ringOffset=" + ringOffset
+                        + " fileSize=" + fileSize);
+    }
+
+    /**
+     * Validates the state fields (head, tail, seqs) of a mapped header.
+     *
+     * @throws PoolException Corrupt naming the field and value
+     */
+    public static void checkState(long head, long tail, long nextSeq, long ringCapacity, Path path) {
+        check(head >= 0 && tail >= head && tail - head <= ringCapacity, path, TAIL_OFFSET,
+                "head=" + head + " tail=" + tail + " ringCapacity=" + ringCapacity);
+        check(head % FrameDescriptor.ALIGNMENT == 0 && tail % FrameDescriptor.ALIGNMENT == 0, path, HEAD_OFFSET,
+                "head=" + head + " tail=" + tail + " are not " + FrameDescriptor.ALIGNMENT + "-byte aligned");
+        check(nextSeq >= 1, path, NEXT_SEQ_OFFSET, "nextSeq=" + nextSeq);
+    }
+
+    private static void check(boolean ok, Path path, long offset, String message) {
+        if (!ok) {
+            throw PoolException.corrupt(path, offset, "bad pool header: " + message);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.rockpool.pool;
+
+/**
+ * Layout of the seq index: {@code indexCapacity} slots of {@link #SLOT_LENGTH} bytes right after the header. Seq
+ * {@code s} lives in slot {@code s % indexCapacity}. A slot is a hint, never trusted: a reader checks that the frame
+ * it points at is inside {@code [head, tail)} and carries the wanted seq, and falls back to a scan otherwise.
+ *
+ * <pre>
+ *  +---------------------------------------------------------------+
+ *  |                        seq (long)                             | 0
+ *  |                 logical frame position (long)                 | 8
+ *  +---------------------------------------------------------------+
+ * </pre>
+ */
+public final class IndexDescriptor {
+    /** Bytes per slot. */
+    public static final int SLOT_LENGTH = 16;
+    /** long: the seq the slot was last written for (0 = never). */
+    public static final int SEQ_OFFSET = 0;
+    /** long: the logical ring position of that seq's frame. */
+    public static final int POSITION_OFFSET = 8;
+    /** Default slots: one per this many ring bytes. */
+    public static final int DEFAULT_BYTES_PER_SLOT = 256;
+    /** Fewest slots a pool gets. */
+    public static final int MIN_CAPACITY = 64;
+
+    private IndexDescriptor() {
+    }
+
+    /** File offset of the slot for {@code seq}. */
+    public static int slotOffset(long seq, long indexCapacity) {
+        return (int) (HeaderDescriptor.HEADER_LENGTH + (seq % indexCapacity) * SLOT_LENGTH);
+    }
+
+    /** Where the ring starts for an index of this capacity: page-aligned after the index. */
+    public static long ringOffset(long indexCapacity) {
+        long end = HeaderDescriptor.HEADER_LENGTH + indexCapacity * SLOT_LENGTH;
+        return (end + 4095) & ~4095L;
+    }
+
+    /** The default capacity for a pool file of {@code fileSize} bytes. */
+    public static long defaultCapacity(long fileSize) {
+        return Math.max(MIN_CAPACITY, fileSize / DEFAULT_BYTES_PER_SLOT / 2 * 2);
+    }
+}

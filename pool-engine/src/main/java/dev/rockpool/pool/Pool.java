@@ -1,0 +1,564 @@
+package dev.rockpool.pool;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static dev.rockpool.pool.FrameDescriptor.HEADER_LENGTH;
+import static dev.rockpool.pool.FrameDescriptor.TYPE_MESSAGE;
+import static dev.rockpool.pool.FrameDescriptor.TYPE_PADDING;
+import static dev.rockpool.pool.HeaderDescriptor.COUNT_OFFSET;
+import static dev.rockpool.pool.HeaderDescriptor.HEAD_SEQ_OFFSET;
+import static dev.rockpool.pool.HeaderDescriptor.LAST_POSITION_OFFSET;
+import static dev.rockpool.pool.HeaderDescriptor.LAST_SEQ_OFFSET;
+import static dev.rockpool.pool.HeaderDescriptor.LAST_TIME_OFFSET;
+import static dev.rockpool.pool.HeaderDescriptor.NEXT_SEQ_OFFSET;
+
+/**
+ * A pool: one memory-mapped file holding a bounded ring of JSON messages (layout in {@link HeaderDescriptor},
+ * {@link IndexDescriptor}, {@link FrameDescriptor}; prose in {@code docs/FORMAT.md}).
+ *
+ * <p>Writers (any threads, any processes) append under the {@link WriterLock}: claim room (dropping the oldest
+ * frames: head moves first), write the frame, index it, then publish with a release store of the tail. Readers take
+ * no lock: they read below the tail they loaded with acquire, copy a frame, then re-check head to learn whether a
+ * writer lapped them while they copied, and verify the CRC32C. A handle is thread-safe; cursors are not (one per
+ * thread).
+ */
+public final class Pool implements AutoCloseable {
+    /** How long an append waits for a live writer holding the lock before it fails with Busy. */
+    public static final long LOCK_TIMEOUT_MILLIS = 10_000;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ThreadLocal<FrameChecksum> CHECKSUMS = ThreadLocal.withInitial(FrameChecksum::new);
+
+    private final Path path;
+    private final FileChannel channel;
+    private final PoolMapping map;
+    private final WriterLock lock;
+    private volatile boolean closed;
+
+    private Pool(Path path, FileChannel channel, PoolMapping map, Object fileKey) {
+        this.path = path;
+        this.channel = channel;
+        this.map = map;
+        this.lock = new WriterLock(map, fileKey, TimeUnit.MILLISECONDS.toNanos(LOCK_TIMEOUT_MILLIS));
+    }
+
+    // ------------------------------------------------------------------ create / open
+
+    /**
+     * Creates a pool file of a fixed size, atomically: the file appears complete or not at all, and an existing file
+     * is never touched (AlreadyExists). The file is filled with zeros so the disk space is reserved now, not on a
+     * later write to the mapping.
+     */
+    public static Pool create(Path file, PoolOptions options) {
+        long size = options.sizeBytes();
+        if (size < PoolOptions.MIN_SIZE || size > PoolOptions.MAX_SIZE) {
+            throw new PoolException(ErrorKind.USAGE, "size=" + size + ": a pool is " + PoolOptions.MIN_SIZE
+                    + " bytes (64K) to " + PoolOptions.MAX_SIZE + " bytes (2G)", file);
+        }
+        long indexCapacity = options.indexCapacity() > 0 ? options.indexCapacity()
+                : IndexDescriptor.defaultCapacity(size);
+        long ringOffset = IndexDescriptor.ringOffset(indexCapacity);
+        long ringCapacity = Math.min(size - ringOffset, Integer.MAX_VALUE) & -FrameDescriptor.ALIGNMENT;
+        if (ringCapacity < PoolOptions.MIN_SIZE / 2) {
+            throw new PoolException(ErrorKind.USAGE, "index-capacity=" + indexCapacity + " leaves only "
+                    + Math.max(ringCapacity, 0) + " bytes of ring in a " + size + "-byte pool", file);
+        }
+        if (Files.exists(file)) {
+            throw new PoolException(ErrorKind.ALREADY_EXISTS, "pool already exists: " + file, file);
+        }
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".creating-" + Long.toHexString(RANDOM.nextLong()));
+        try {
+            try (RandomAccessFile raf = new RandomAccessFile(tmp.toFile(), "rw")) {
+                FileChannel ch = raf.getChannel();
+                ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+                for (long written = 0; written < size; ) {
+                    zeros.clear().limit((int) Math.min(zeros.capacity(), size - written));
+                    written += ch.write(zeros, written);
+                }
+                ch.write(newHeader(size, indexCapacity, ringOffset, ringCapacity), 0);
+                ch.force(true);
+            }
+            Files.createLink(file, tmp);
+        } catch (FileAlreadyExistsException e) {
+            throw new PoolException(ErrorKind.ALREADY_EXISTS, "pool already exists: " + file, file);
+        } catch (NoSuchFileException e) {
+            throw new PoolException(ErrorKind.NOT_FOUND, "pool directory does not exist: " + file.getParent(), file);
+        } catch (IOException e) {
+            throw PoolException.io(file, "cannot create pool", e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // A leftover temp file is harmless: its name never ends in .pool.
+            }
+        }
+        return open(file);
+    }
+
+    private static ByteBuffer newHeader(long size, long indexCapacity, long ringOffset, long ringCapacity) {
+        ByteBuffer h = ByteBuffer.allocate(HeaderDescriptor.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        h.putLong(HeaderDescriptor.MAGIC_OFFSET, HeaderDescriptor.MAGIC);
+        h.putInt(HeaderDescriptor.VERSION_OFFSET, HeaderDescriptor.FORMAT_VERSION);
+        h.putInt(HeaderDescriptor.HEADER_LENGTH_OFFSET, HeaderDescriptor.HEADER_LENGTH);
+        h.putLong(HeaderDescriptor.FILE_SIZE_OFFSET, size);
+        h.putLong(HeaderDescriptor.INDEX_OFFSET_OFFSET, HeaderDescriptor.HEADER_LENGTH);
+        h.putLong(HeaderDescriptor.INDEX_CAPACITY_OFFSET, indexCapacity);
+        h.putLong(HeaderDescriptor.RING_OFFSET_OFFSET, ringOffset);
+        h.putLong(HeaderDescriptor.RING_CAPACITY_OFFSET, ringCapacity);
+        h.putLong(HeaderDescriptor.POOL_ID_OFFSET, RANDOM.nextLong());
+        h.putLong(HeaderDescriptor.POOL_ID_OFFSET + 8, RANDOM.nextLong());
+        h.putLong(HeaderDescriptor.CREATED_OFFSET, nowNanos());
+        h.putLong(NEXT_SEQ_OFFSET, 1);
+        h.putLong(HEAD_SEQ_OFFSET, 1);
+        return h;
+    }
+
+    /**
+     * Opens an existing pool, read-write if the file allows it, else read-only (appends then fail with Permission).
+     * The header is validated against the real file size before anything is mapped.
+     */
+    public static Pool open(Path file) {
+        FileChannel ch;
+        boolean writable = true;
+        try {
+            try {
+                ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            } catch (AccessDeniedException e) {
+                ch = FileChannel.open(file, StandardOpenOption.READ);
+                writable = false;
+            }
+        } catch (NoSuchFileException e) {
+            throw new PoolException(ErrorKind.NOT_FOUND, "no such pool: " + file, file)
+                    .withHint("create it with: rockpool pool create " + PoolDirectory.nameOf(file));
+        } catch (IOException e) {
+            throw PoolException.io(file, "cannot open pool", e);
+        }
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw PoolException.corrupt(file, 0, "not a pool: not a regular file");
+            }
+            long size = ch.size();
+            ByteBuffer header = ByteBuffer.allocate(HeaderDescriptor.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+            while (header.hasRemaining() && ch.read(header, header.position()) > 0) {
+                // read until the header is full or the file ends
+            }
+            HeaderDescriptor.checkHeader(header, size, file);
+            long ringOffset = header.getLong(HeaderDescriptor.RING_OFFSET_OFFSET);
+            long ringCapacity = header.getLong(HeaderDescriptor.RING_CAPACITY_OFFSET);
+            long indexCapacity = header.getLong(HeaderDescriptor.INDEX_CAPACITY_OFFSET);
+            FileChannel.MapMode mode = writable ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY;
+            MappedByteBuffer meta = ch.map(mode, 0, ringOffset);
+            MappedByteBuffer ring = ch.map(mode, ringOffset, ringCapacity);
+            PoolMapping map = new PoolMapping(file, meta, ring, ringOffset, ringCapacity, indexCapacity, writable);
+            HeaderDescriptor.checkState(map.headAcquire(), map.tailAcquire(), map.stateLong(NEXT_SEQ_OFFSET),
+                    ringCapacity, file);
+            Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+            return new Pool(file, ch, map, key != null ? key : file.toRealPath().toString());
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw PoolException.io(file, "cannot map pool", e);
+        } catch (RuntimeException e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    // ------------------------------------------------------------------ identity
+
+    public Path path() {
+        return path;
+    }
+
+    /** The identity of this pool file: 32 hex digits, new for each create, so a recreated pool is told apart. */
+    public String id() {
+        return map.poolId();
+    }
+
+    /** The largest frame (header + meta + data) a message can take: the whole ring. */
+    public long maxFrameLength() {
+        return map.ringCapacity;
+    }
+
+    // ------------------------------------------------------------------ append
+
+    /** Appends one message with {@link Durability#FAST}. */
+    public AppendResult append(Draft draft) {
+        return append(draft, Durability.FAST);
+    }
+
+    /** Appends one message; returns once it is readable (and, with FLUSH, on disk). */
+    public AppendResult append(Draft draft, Durability durability) {
+        return appendBatch(List.of(draft), durability).get(0);
+    }
+
+    /**
+     * Appends messages under one lock acquisition and publishes them with one tail store: readers see all of them or
+     * none. Every message is checked first (size, tags), so a batch with a bad message appends nothing.
+     */
+    public List<AppendResult> appendBatch(List<Draft> drafts, Durability durability) {
+        checkOpen();
+        if (!map.writable) {
+            throw new PoolException(ErrorKind.PERMISSION, "pool is read-only for this user", path);
+        }
+        int n = drafts.size();
+        byte[][] metas = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            Draft d = drafts.get(i);
+            metas[i] = MetaCodec.encode(d.tags(), d.origin());
+            long frameLength = (long) HEADER_LENGTH + metas[i].length + d.data().length();
+            if (FrameDescriptor.align((int) Math.min(frameLength, Integer.MAX_VALUE - 8)) > map.ringCapacity) {
+                throw new PoolException(ErrorKind.USAGE, "message too large: " + frameLength
+                        + " bytes with its frame header; this pool holds at most " + map.ringCapacity
+                        + " bytes per message", path, null, null, "create a larger pool (--size)", null);
+            }
+        }
+        List<AppendResult> results = new ArrayList<>(n);
+        FrameChecksum checksum = CHECKSUMS.get();
+        boolean takenOver = lock.acquire();
+        try {
+            if (takenOver) {
+                recover();
+            }
+            Writer w = new Writer();
+            long time = Math.max(nowNanos(), map.stateLong(LAST_TIME_OFFSET));
+            long from = w.tail;
+            for (int i = 0; i < n; i++) {
+                results.add(w.write(metas[i], drafts.get(i).data().bytes(), time, checksum));
+            }
+            if (durability == Durability.FLUSH) {
+                forceWritten(from, w.tail, w.firstSeq, w.seq);
+            }
+            w.publish();
+            if (durability == Durability.FLUSH) {
+                map.forceMeta(0, HeaderDescriptor.HEADER_LENGTH);
+            }
+        } finally {
+            lock.release();
+        }
+        return results;
+    }
+
+    /** msync of the ring bytes in {@code [from, to)} and of their index slots, before the tail publishes them. */
+    private void forceWritten(long from, long to, long firstSeq, long nextSeq) {
+        int start = map.physical(from);
+        if (to - from >= map.ringCapacity) {
+            map.forceRing(0, (int) map.ringCapacity);
+        } else if (start + (to - from) <= map.ringCapacity) {
+            map.forceRing(start, (int) (to - from));
+        } else {
+            map.forceRing(start, (int) (map.ringCapacity - start));
+            map.forceRing(0, map.physical(to));
+        }
+        if (nextSeq - firstSeq >= map.indexCapacity) {
+            map.forceMeta(0, (int) map.ringOffset);
+        } else {
+            for (long s = firstSeq; s < nextSeq; s++) {
+                map.forceMeta(IndexDescriptor.slotOffset(s, map.indexCapacity), IndexDescriptor.SLOT_LENGTH);
+            }
+        }
+    }
+
+    /** The writer's view of the state while it holds the lock; published by {@link #publish()}. */
+    private final class Writer {
+        long tail = map.tailAcquire();
+        long head = map.headAcquire();
+        long seq = map.stateLong(NEXT_SEQ_OFFSET);
+        final long firstSeq = seq;
+        long count = map.stateLong(COUNT_OFFSET);
+        long headSeq = map.stateLong(HEAD_SEQ_OFFSET);
+        long lastPosition = map.stateLong(LAST_POSITION_OFFSET);
+        long lastTime = map.stateLong(LAST_TIME_OFFSET);
+
+        AppendResult write(byte[] meta, byte[] data, long time, FrameChecksum checksum) {
+            int length = HEADER_LENGTH + meta.length + data.length;
+            int aligned = FrameDescriptor.align(length);
+            int remaining = map.remaining(tail);
+            long framePosition = remaining < aligned ? tail + remaining : tail;
+            makeRoom(framePosition, framePosition + aligned - map.ringCapacity);
+            if (framePosition != tail && remaining >= HEADER_LENGTH) {
+                map.putFrameHeader(map.physical(tail), remaining, TYPE_PADDING, 0, 0,
+                        checksum.payload(TYPE_PADDING, 0, 0, 0, new byte[0], 0), 0);
+            }
+            int physical = map.physical(framePosition);
+            map.putPayload(physical, 0, meta);
+            map.putPayload(physical, meta.length, data);
+            map.putFrameHeader(physical, length, TYPE_MESSAGE, seq, time,
+                    checksum.message(seq, time, meta.length, meta, data), meta.length);
+            map.putSlot(seq, framePosition);
+            if (count == 0) {
+                headSeq = seq;
+            }
+            count++;
+            lastPosition = framePosition;
+            lastTime = time;
+            tail = framePosition + aligned;
+            return new AppendResult(seq++, time);
+        }
+
+        /** Drops the oldest frames until head is at or past {@code needed}; head is stored before any overwrite. */
+        private void makeRoom(long framePosition, long needed) {
+            if (head >= needed) {
+                return;
+            }
+            while (head < needed && head < tail) {
+                head = skipFrame(head, true);
+            }
+            while (head < tail && isFiller(head)) {
+                head = skipFrame(head, false);
+            }
+            if (head >= tail) {
+                head = framePosition;
+                headSeq = seq;
+            } else {
+                headSeq = map.frameSeq(map.physical(head));
+            }
+            map.headRelease(head);
+        }
+
+        private boolean isFiller(long position) {
+            int remaining = map.remaining(position);
+            return remaining < HEADER_LENGTH || map.frameType(map.physical(position)) == TYPE_PADDING;
+        }
+
+        private long skipFrame(long position, boolean countMessages) {
+            int remaining = map.remaining(position);
+            if (remaining < HEADER_LENGTH) {
+                return position + remaining;
+            }
+            int physical = map.physical(position);
+            int length = map.frameLength(physical);
+            int type = map.frameType(physical);
+            if (!FrameDescriptor.isPlausible(length, type, map.frameMetaLength(physical), physical,
+                    map.ringCapacity)) {
+                throw PoolException.corrupt(path, map.ringOffset + physical, "bad frame at the head of the ring:"
+                        + " length=" + length + " type=" + type + "; run rockpool doctor");
+            }
+            if (type == TYPE_MESSAGE && countMessages) {
+                count--;
+            }
+            return position + FrameDescriptor.align(length);
+        }
+
+        void publish() {
+            map.putStateLong(HEAD_SEQ_OFFSET, count == 0 ? seq : headSeq);
+            map.putStateLong(COUNT_OFFSET, count);
+            map.putStateLong(LAST_POSITION_OFFSET, lastPosition);
+            map.putStateLong(LAST_SEQ_OFFSET, seq - 1);
+            map.putStateLong(LAST_TIME_OFFSET, lastTime);
+            map.putStateLong(NEXT_SEQ_OFFSET, seq);
+            map.tailRelease(tail);
+        }
+    }
+
+    /**
+     * Repairs the state after a writer died holding the lock. Head and tail are the truth: everything else is
+     * recomputed from the frames between them. A frame that fails its checks (only possible after an OS crash
+     * without {@code flush}) ends the committed region there. Seqs are never reused: next seq only grows.
+     */
+    private void recover() {
+        long head = map.headAcquire();
+        long tail = map.tailAcquire();
+        FrameScan scan = new FrameScan(map, head, tail, true);
+        long count = 0;
+        long headSeq = 0;
+        long lastSeq = map.stateLong(LAST_SEQ_OFFSET);
+        long lastTime = map.stateLong(LAST_TIME_OFFSET);
+        long lastPosition = map.stateLong(LAST_POSITION_OFFSET);
+        while (scan.advance()) {
+            if (scan.problem() != null) {
+                break;
+            }
+            if (count == 0) {
+                headSeq = scan.seq();
+            }
+            count++;
+            lastSeq = Math.max(lastSeq, scan.seq());
+            lastTime = Math.max(lastTime, scan.time());
+            lastPosition = scan.position();
+        }
+        long newTail = scan.problem() == null ? tail : scan.position();
+        long nextSeq = Math.max(map.stateLong(NEXT_SEQ_OFFSET), lastSeq + 1);
+        map.putStateLong(HEAD_SEQ_OFFSET, count == 0 ? nextSeq : headSeq);
+        map.putStateLong(COUNT_OFFSET, count);
+        map.putStateLong(LAST_POSITION_OFFSET, lastPosition);
+        map.putStateLong(LAST_SEQ_OFFSET, lastSeq);
+        map.putStateLong(LAST_TIME_OFFSET, lastTime);
+        map.putStateLong(NEXT_SEQ_OFFSET, nextSeq);
+        map.tailRelease(newTail);
+    }
+
+    // ------------------------------------------------------------------ read
+
+    /** The message with this seq, if it is still in the pool: O(1) through the index, else a scan. */
+    public Optional<Message> get(long seq) {
+        checkOpen();
+        FrameReader reader = new FrameReader(map);
+        for (int attempt = 0; attempt < 8; attempt++) {
+            long head = map.headAcquire();
+            long tail = map.tailAcquire();
+            long position = map.slotPosition(seq);
+            if (map.slotSeq(seq) == seq && position >= head && position < tail
+                    && position % FrameDescriptor.ALIGNMENT == 0) {
+                Message m = reader.readAt(position);
+                if (m != null && m.seq() == seq) {
+                    return Optional.of(m);
+                }
+                if (m != null) {
+                    continue;
+                }
+            }
+            long found = locate(seq, head, tail);
+            if (found < 0) {
+                return Optional.empty();
+            }
+            Message m = reader.readAt(found);
+            if (m != null && m.seq() == seq) {
+                return Optional.of(m);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The position of the first frame at or after {@code seq} by a header scan from head, or of the frame of
+     * {@code seq} exactly when {@code exact}; -1 if none. Used when the index slot is stale.
+     */
+    private long locate(long seq, long head, long tail) {
+        FrameScan scan = new FrameScan(map, head, tail);
+        while (scan.advance()) {
+            if (scan.problem() != null) {
+                return -1;
+            }
+            if (scan.seq() >= seq) {
+                return scan.seq() == seq ? scan.position() : -1;
+            }
+        }
+        return -1;
+    }
+
+    /** A cursor with gap policy {@link GapPolicy#CONTINUE} that ignores gaps. */
+    public Cursor cursor(Start start) {
+        return cursor(start, GapPolicy.CONTINUE, GapListener.IGNORE);
+    }
+
+    /** A cursor reading forward from {@code start}; not thread-safe: one per reading thread. */
+    public Cursor cursor(Start start, GapPolicy policy, GapListener listener) {
+        checkOpen();
+        return new Cursor(this, map, start, policy, listener);
+    }
+
+    /** Position of the first frame whose seq is at least {@code seq}, and whether the seq itself was overwritten. */
+    long positionOfSeq(long seq, long head, long tail) {
+        long position = map.slotPosition(seq);
+        if (map.slotSeq(seq) == seq && position >= head && position < tail) {
+            return position;
+        }
+        FrameScan scan = new FrameScan(map, head, tail);
+        while (scan.advance()) {
+            if (scan.problem() == null && scan.seq() >= seq) {
+                return scan.position();
+            }
+        }
+        return tail;
+    }
+
+    /** Position of the first frame whose time is at least {@code timeNanos} (times grow with seq). */
+    long positionOfTime(long timeNanos, long head, long tail) {
+        FrameScan scan = new FrameScan(map, head, tail);
+        while (scan.advance()) {
+            if (scan.problem() == null && scan.time() >= timeNanos) {
+                return scan.position();
+            }
+        }
+        return tail;
+    }
+
+    // ------------------------------------------------------------------ info, doctor
+
+    /** Bounds and usage, without taking the lock. */
+    public PoolInfo info() {
+        checkOpen();
+        long tail = map.tailAcquire();
+        long head = map.headAcquire();
+        long count = map.stateLong(COUNT_OFFSET);
+        long nextSeq = map.stateLong(NEXT_SEQ_OFFSET);
+        long oldestSeq = count == 0 ? 0 : map.stateLong(HEAD_SEQ_OFFSET);
+        long newestSeq = count == 0 ? 0 : map.stateLong(LAST_SEQ_OFFSET);
+        long oldestTime = 0;
+        long newestTime = 0;
+        if (count > 0) {
+            Optional<Message> oldest = get(oldestSeq);
+            oldestTime = oldest.map(Message::timeNanos).orElse(0L);
+            newestTime = map.stateLong(LAST_TIME_OFFSET);
+        }
+        long used = Math.min(tail - head, map.ringCapacity);
+        return new PoolInfo(path, id(), HeaderDescriptor.FORMAT_VERSION, map.fileSize(), map.ringCapacity,
+                map.indexCapacity, count, oldestSeq, newestSeq, nextSeq, oldestTime, newestTime, used,
+                map.ringCapacity - used, map.createdNanos());
+    }
+
+    /** Validates the header, every frame between head and tail, and every index slot. */
+    public DoctorReport doctor() {
+        checkOpen();
+        return PoolDoctor.examine(map);
+    }
+
+    /** Opens and validates a pool file; a file that cannot even be opened is reported as one issue. */
+    public static DoctorReport doctor(Path file) {
+        try (Pool pool = open(file)) {
+            return pool.doctor();
+        } catch (PoolException e) {
+            if (e.kind() == ErrorKind.NOT_FOUND || e.kind() == ErrorKind.PERMISSION || e.kind() == ErrorKind.IO) {
+                throw e;
+            }
+            return new DoctorReport(file, 0, List.of(new DoctorReport.Issue(e.getMessage(), e.seq(), e.offset())),
+                    List.of());
+        }
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    private void checkOpen() {
+        if (closed) {
+            throw new PoolException(ErrorKind.USAGE, "pool is closed", path);
+        }
+    }
+
+    /** Closes the file. The mapping itself is released by the garbage collector. */
+    @Override
+    public void close() {
+        closed = true;
+        closeQuietly(channel);
+    }
+
+    static long nowNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing to do: the descriptor is gone either way
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.rockpool.pool;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Validates a whole pool: the header state, every frame in {@code [head, tail)} (plausible header, checksum, meta,
+ * seqs strictly increasing, times never decreasing), the derived state fields, and every index slot that claims a
+ * seq still in the pool. Lock-free like any reader: under concurrent appends a frame overwritten during the walk is
+ * detected by the head check and the walk is restarted.
+ */
+final class PoolDoctor {
+    private static final int ATTEMPTS = 5;
+
+    private PoolDoctor() {
+    }
+
+    static DoctorReport examine(PoolMapping map) {
+        DoctorReport report = null;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            report = examineOnce(map);
+            if (report != null) {
+                return report;
+            }
+        }
+        List<String> notes = List.of("writers lapped the doctor " + ATTEMPTS + " times; the ring was not checked");
+        return new DoctorReport(map.path, 0, List.of(), notes);
+    }
+
+    /** One pass, or null if a writer overwrote the frames being checked. */
+    private static DoctorReport examineOnce(PoolMapping map) {
+        List<DoctorReport.Issue> issues = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        long head = map.headAcquire();
+        long tail = map.tailAcquire();
+        try {
+            HeaderDescriptor.checkState(head, tail, map.stateLong(HeaderDescriptor.NEXT_SEQ_OFFSET),
+                    map.ringCapacity, map.path);
+        } catch (PoolException e) {
+            issues.add(new DoctorReport.Issue(e.getMessage(), null, e.offset()));
+            return new DoctorReport(map.path, 0, issues, notes);
+        }
+        long lock = map.lockWord();
+        if (lock != 0 && !WriterLock.isAlive(lock)) {
+            notes.add("writer lock held by dead " + WriterLock.describeOwner(lock) + "; the next writer repairs it");
+        }
+        FrameScan scan = new FrameScan(map, head, tail, true);
+        long count = 0;
+        long previousSeq = 0;
+        long previousTime = Long.MIN_VALUE;
+        long lastSeq = 0;
+        long firstSeq = 0;
+        while (scan.advance()) {
+            long offset = map.ringOffset + map.physical(scan.position());
+            if (scan.problem() != null) {
+                if (scan.position() < map.headAfterReads()) {
+                    return null;
+                }
+                issues.add(new DoctorReport.Issue(scan.problem(), null, offset));
+                break;
+            }
+            if (count > 0 && scan.seq() <= previousSeq) {
+                issues.add(new DoctorReport.Issue("seq does not increase (previous " + previousSeq + ")",
+                        scan.seq(), offset));
+            }
+            if (scan.time() < previousTime) {
+                issues.add(new DoctorReport.Issue("time goes backwards", scan.seq(), offset));
+            }
+            if (count == 0) {
+                firstSeq = scan.seq();
+            }
+            previousSeq = scan.seq();
+            previousTime = scan.time();
+            lastSeq = scan.seq();
+            count++;
+        }
+        if (head < map.headAfterReads()) {
+            return null;
+        }
+        long nextSeq = map.stateLong(HeaderDescriptor.NEXT_SEQ_OFFSET);
+        if (count > 0 && nextSeq <= lastSeq) {
+            issues.add(new DoctorReport.Issue("next seq " + nextSeq + " is not above the newest seq " + lastSeq,
+                    lastSeq, (long) HeaderDescriptor.NEXT_SEQ_OFFSET));
+        }
+        if (issues.isEmpty() && map.tailAcquire() == tail) {
+            checkDerivedState(map, count, firstSeq, lastSeq, notes);
+        }
+        checkIndex(map, head, tail, firstSeq, lastSeq, count, issues);
+        if (head < map.headAfterReads()) {
+            return null;
+        }
+        return new DoctorReport(map.path, count, issues, notes);
+    }
+
+    /** Derived fields that disagree are repaired by the next writer after a crash; a note, not corruption. */
+    private static void checkDerivedState(PoolMapping map, long count, long firstSeq, long lastSeq,
+                                          List<String> notes) {
+        long storedCount = map.stateLong(HeaderDescriptor.COUNT_OFFSET);
+        if (storedCount != count) {
+            notes.add("header count " + storedCount + " differs from the " + count + " frames found");
+        }
+        if (count > 0 && map.stateLong(HeaderDescriptor.HEAD_SEQ_OFFSET) != firstSeq) {
+            notes.add("header head seq " + map.stateLong(HeaderDescriptor.HEAD_SEQ_OFFSET) + " differs from "
+                    + firstSeq);
+        }
+        if (count > 0 && map.stateLong(HeaderDescriptor.LAST_SEQ_OFFSET) != lastSeq) {
+            notes.add("header last seq " + map.stateLong(HeaderDescriptor.LAST_SEQ_OFFSET) + " differs from "
+                    + lastSeq);
+        }
+    }
+
+    /** A slot naming a seq that is in the pool must point at that seq's frame. */
+    private static void checkIndex(PoolMapping map, long head, long tail, long firstSeq, long lastSeq, long count,
+                                   List<DoctorReport.Issue> issues) {
+        if (count == 0) {
+            return;
+        }
+        FrameReader reader = new FrameReader(map);
+        for (long slot = 0; slot < map.indexCapacity; slot++) {
+            long seq = map.slotSeqAt(slot);
+            if (seq < firstSeq || seq > lastSeq || seq % map.indexCapacity != slot) {
+                if (seq != 0 && seq % map.indexCapacity != slot) {
+                    issues.add(new DoctorReport.Issue("index slot " + slot + " holds seq " + seq
+                            + " which belongs in slot " + (seq % map.indexCapacity), seq,
+                            (long) IndexDescriptor.slotOffset(seq, map.indexCapacity)));
+                }
+                continue;
+            }
+            long position = map.slotPositionAt(slot);
+            long offset = HeaderDescriptor.HEADER_LENGTH + slot * IndexDescriptor.SLOT_LENGTH;
+            if (position < head || position >= tail || position % FrameDescriptor.ALIGNMENT != 0) {
+                // Seqs skipped by a crashed writer may leave a slot pointing past the committed region.
+                if (position >= tail) {
+                    continue;
+                }
+                issues.add(new DoctorReport.Issue("index slot " + slot + " points outside the ring: position "
+                        + position, seq, offset));
+                continue;
+            }
+            Message m;
+            try {
+                m = reader.readAt(position);
+            } catch (PoolException e) {
+                issues.add(new DoctorReport.Issue("index slot " + slot + " points at a bad frame: "
+                        + e.getMessage(), seq, offset));
+                continue;
+            }
+            if (m != null && m.seq() != seq) {
+                issues.add(new DoctorReport.Issue("index slot " + slot + " points at seq " + m.seq(), seq, offset));
+            }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.rockpool.pool;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.file.Path;
+
+import static dev.rockpool.pool.FrameDescriptor.HEADER_LENGTH;
+
+/**
+ * Typed access to a mapped pool: the header and index mapping and the ring mapping. The only class besides the
+ * descriptors that knows offsets, and the only one that uses VarHandles: release stores publish, acquire loads
+ * observe, plain accesses are used where the writer lock or a later validation makes them safe.
+ */
+final class PoolMapping {
+    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+
+    final Path path;
+    final MappedByteBuffer meta;
+    final MappedByteBuffer ring;
+    final long ringOffset;
+    final long ringCapacity;
+    final long indexCapacity;
+    final boolean writable;
+
+    PoolMapping(Path path, MappedByteBuffer meta, MappedByteBuffer ring, long ringOffset, long ringCapacity,
+                long indexCapacity, boolean writable) {
+        this.path = path;
+        meta.order(ByteOrder.LITTLE_ENDIAN);
+        this.meta = meta;
+        ring.order(ByteOrder.LITTLE_ENDIAN);
+        this.ring = ring;
+        this.ringOffset = ringOffset;
+        this.ringCapacity = ringCapacity;
+        this.indexCapacity = indexCapacity;
+        this.writable = writable;
+    }
+
+    // ---- header: identity ----
+
+    String poolId() {
+        return String.format("%016x%016x", meta.getLong(HeaderDescriptor.POOL_ID_OFFSET),
+                meta.getLong(HeaderDescriptor.POOL_ID_OFFSET + 8));
+    }
+
+    long createdNanos() {
+        return meta.getLong(HeaderDescriptor.CREATED_OFFSET);
+    }
+
+    long fileSize() {
+        return meta.getLong(HeaderDescriptor.FILE_SIZE_OFFSET);
+    }
+
+    // ---- header: state published to readers ----
+
+    long tailAcquire() {
+        return (long) LONGS.getAcquire(meta, HeaderDescriptor.TAIL_OFFSET);
+    }
+
+    /** Publishes every frame below {@code tail}: all earlier stores become visible first. */
+    void tailRelease(long tail) {
+        LONGS.setRelease(meta, HeaderDescriptor.TAIL_OFFSET, tail);
+    }
+
+    long headAcquire() {
+        return (long) LONGS.getAcquire(meta, HeaderDescriptor.HEAD_OFFSET);
+    }
+
+    /**
+     * Re-reads head after the reads of a frame, ordered after them: a reader that copied a frame at a position below
+     * the returned head may have copied bytes a writer was overwriting.
+     */
+    long headAfterReads() {
+        VarHandle.loadLoadFence();
+        return (long) LONGS.getAcquire(meta, HeaderDescriptor.HEAD_OFFSET);
+    }
+
+    /** Moves head forward before the writer overwrites the bytes below it; the fence orders it before those stores. */
+    void headRelease(long head) {
+        LONGS.setRelease(meta, HeaderDescriptor.HEAD_OFFSET, head);
+        VarHandle.storeStoreFence();
+    }
+
+    long stateLong(int offset) {
+        return (long) LONGS.getAcquire(meta, offset);
+    }
+
+    void putStateLong(int offset, long value) {
+        LONGS.setRelease(meta, offset, value);
+    }
+
+    // ---- header: the writer lock word ----
+
+    long lockWord() {
+        return (long) LONGS.getVolatile(meta, HeaderDescriptor.LOCK_OFFSET);
+    }
+
+    boolean casLockWord(long expected, long value) {
+        return LONGS.compareAndSet(meta, HeaderDescriptor.LOCK_OFFSET, expected, value);
+    }
+
+    void releaseLockWord() {
+        LONGS.setRelease(meta, HeaderDescriptor.LOCK_OFFSET, 0L);
+    }
+
+    // ---- index ----
+
+    long slotSeq(long seq) {
+        return meta.getLong(IndexDescriptor.slotOffset(seq, indexCapacity) + IndexDescriptor.SEQ_OFFSET);
+    }
+
+    long slotPosition(long seq) {
+        return meta.getLong(IndexDescriptor.slotOffset(seq, indexCapacity) + IndexDescriptor.POSITION_OFFSET);
+    }
+
+    void putSlot(long seq, long position) {
+        int slot = IndexDescriptor.slotOffset(seq, indexCapacity);
+        meta.putLong(slot + IndexDescriptor.POSITION_OFFSET, position);
+        meta.putLong(slot + IndexDescriptor.SEQ_OFFSET, seq);
+    }
+
+    long slotSeqAt(long slot) {
+        return meta.getLong((int) (HeaderDescriptor.HEADER_LENGTH + slot * IndexDescriptor.SLOT_LENGTH));
+    }
+
+    long slotPositionAt(long slot) {
+        return meta.getLong((int) (HeaderDescriptor.HEADER_LENGTH + slot * IndexDescriptor.SLOT_LENGTH
+                + IndexDescriptor.POSITION_OFFSET));
+    }
+
+    // ---- ring: frames ----
+
+    int physical(long position) {
+        return (int) (position % ringCapacity);
+    }
+
+    /** Bytes from {@code position} to the physical end of the ring. */
+    int remaining(long position) {
+        return (int) (ringCapacity - position % ringCapacity);
+    }
+
+    int frameLength(int physical) {
+        return ring.getInt(physical + FrameDescriptor.LENGTH_OFFSET);
+    }
+
+    int frameType(int physical) {
+        return ring.getInt(physical + FrameDescriptor.TYPE_OFFSET);
+    }
+
+    long frameSeq(int physical) {
+        return ring.getLong(physical + FrameDescriptor.SEQ_OFFSET);
+    }
+
+    long frameTime(int physical) {
+        return ring.getLong(physical + FrameDescriptor.TIME_OFFSET);
+    }
+
+    int frameCrc(int physical) {
+        return ring.getInt(physical + FrameDescriptor.CRC_OFFSET);
+    }
+
+    int frameMetaLength(int physical) {
+        return ring.getInt(physical + FrameDescriptor.META_LENGTH_OFFSET);
+    }
+
+    /** Copies {@code length} payload bytes of the frame at {@code physical} into {@code dst[0..)}. */
+    void copyPayload(int physical, byte[] dst, int length) {
+        ring.get(physical + HEADER_LENGTH, dst, 0, length);
+    }
+
+    void putFrameHeader(int physical, int length, int type, long seq, long time, int crc, int metaLength) {
+        ring.putInt(physical + FrameDescriptor.LENGTH_OFFSET, length);
+        ring.putInt(physical + FrameDescriptor.TYPE_OFFSET, type);
+        ring.putLong(physical + FrameDescriptor.SEQ_OFFSET, seq);
+        ring.putLong(physical + FrameDescriptor.TIME_OFFSET, time);
+        ring.putInt(physical + FrameDescriptor.CRC_OFFSET, crc);
+        ring.putInt(physical + FrameDescriptor.META_LENGTH_OFFSET, metaLength);
+    }
+
+    void putPayload(int physical, int payloadOffset, byte[] src) {
+        ring.put(physical + HEADER_LENGTH + payloadOffset, src, 0, src.length);
+    }
+
+    // ---- durability ----
+
+    void forceRing(int physical, int length) {
+        ring.force(physical, length);
+    }
+
+    void forceMeta(int offset, int length) {
+        meta.force(offset, length);
+    }
+}

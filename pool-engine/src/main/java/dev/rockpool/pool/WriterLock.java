@@ -1,0 +1,159 @@
+package dev.rockpool.pool;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The writer lock of one pool: a JVM-wide {@link ReentrantLock} per pool file, so that threads of one process queue
+ * in the JVM, plus the lock word in the pool header, so that processes exclude each other.
+ *
+ * <p>The lock word holds the owner's token: its pid in the low {@link #PID_BITS} bits and its start time (clock
+ * ticks since boot, from {@code /proc/PID/stat}) above. Taking a free lock is one CAS; releasing it one release store:
+ * tens of nanoseconds, which keeps the lock cheap on every append. Only a waiter that has waited a while checks the
+ * owner's liveness (about once a millisecond): an owner that no longer runs, is a zombie, or whose pid now belongs to
+ * a younger process is dead, and the waiter takes the word over with a CAS from the dead token, which only one waiter
+ * can win. The winner then repairs the pool (see {@link Pool}).
+ */
+final class WriterLock {
+    /** Bits of the token holding the pid (Linux pids are below 2^22). */
+    static final int PID_BITS = 22;
+    /** This process's token. */
+    static final long OWN_TOKEN = tokenOf(ProcessHandle.current().pid(), startTicks(ProcessHandle.current().pid()));
+
+    private static final long LIVENESS_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final ConcurrentHashMap<Object, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+
+    private final PoolMapping mapping;
+    private final ReentrantLock jvmLock;
+    private final long timeoutNanos;
+
+    WriterLock(PoolMapping mapping, Object fileKey, long timeoutNanos) {
+        this.mapping = mapping;
+        this.jvmLock = JVM_LOCKS.computeIfAbsent(fileKey, k -> new ReentrantLock());
+        this.timeoutNanos = timeoutNanos;
+    }
+
+    /**
+     * Takes the lock.
+     *
+     * @return true if it was taken over from a dead owner, so the caller must repair the pool before writing
+     * @throws PoolException Busy if a live owner keeps it longer than the timeout
+     */
+    boolean acquire() {
+        long start = System.nanoTime();
+        try {
+            if (!jvmLock.tryLock(timeoutNanos, TimeUnit.NANOSECONDS)) {
+                throw busy(mapping.lockWord());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PoolException(ErrorKind.INTERNAL, "interrupted while waiting for the writer lock",
+                    mapping.path);
+        }
+        try {
+            if (mapping.casLockWord(0, OWN_TOKEN)) {
+                return false;
+            }
+            return acquireContended(start);
+        } catch (RuntimeException | Error e) {
+            jvmLock.unlock();
+            throw e;
+        }
+    }
+
+    private boolean acquireContended(long start) {
+        WaitStrategy.Idler idler = WaitStrategy.backoff(TimeUnit.MICROSECONDS.toNanos(200)).newIdler();
+        long lastCheck = System.nanoTime();
+        while (true) {
+            long word = mapping.lockWord();
+            if (word == 0) {
+                if (mapping.casLockWord(0, OWN_TOKEN)) {
+                    return false;
+                }
+                continue;
+            }
+            long now = System.nanoTime();
+            if (now - lastCheck >= LIVENESS_CHECK_NANOS || word == OWN_TOKEN) {
+                lastCheck = now;
+                if (!isAlive(word) && mapping.casLockWord(word, OWN_TOKEN)) {
+                    return true;
+                }
+            }
+            if (now - start > timeoutNanos) {
+                throw busy(word);
+            }
+            idler.idle();
+        }
+    }
+
+    void release() {
+        mapping.releaseLockWord();
+        jvmLock.unlock();
+    }
+
+    private PoolException busy(long word) {
+        return new PoolException(ErrorKind.BUSY, "pool is locked by another writer (pid " + pidOf(word)
+                + ") for more than " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms", mapping.path, null,
+                (long) HeaderDescriptor.LOCK_OFFSET, "is a writer stopped (SIGSTOP) or stuck?", null);
+    }
+
+    static long tokenOf(long pid, long startTicks) {
+        return (startTicks << PID_BITS) | (pid & ((1L << PID_BITS) - 1));
+    }
+
+    static long pidOf(long token) {
+        return token & ((1L << PID_BITS) - 1);
+    }
+
+    /**
+     * True if the owner named by a token still runs. Our own token is alive only while another thread of this JVM
+     * could hold it, which the JVM lock rules out for the caller: a word holding our own token is left over from a
+     * pool handle of this process that was never released (e.g. another class loader's), so it is treated as alive.
+     */
+    static boolean isAlive(long token) {
+        long pid = pidOf(token);
+        long ticks = token >>> PID_BITS;
+        long actual = startTicks(pid);
+        return actual >= 0 && actual == ticks;
+    }
+
+    /** Liveness for a report: null if unknown. */
+    static String describeOwner(long token) {
+        if (token == 0) {
+            return null;
+        }
+        return "pid " + pidOf(token) + (isAlive(token) ? " (running)" : " (dead)");
+    }
+
+    /**
+     * A process's start time in clock ticks since boot, or -1 if it does not run (no such process, or a zombie).
+     * Where {@code /proc} is missing, falls back to {@link ProcessHandle} (start time in centiseconds).
+     */
+    static long startTicks(long pid) {
+        Path stat = Paths.get("/proc", Long.toString(pid), "stat");
+        if (Files.isDirectory(Paths.get("/proc/self"))) {
+            try {
+                String text = new String(Files.readAllBytes(stat), StandardCharsets.US_ASCII);
+                // Fields after the command name, which is in parentheses and may itself contain spaces.
+                String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+                char state = fields[0].charAt(0);
+                if (state == 'Z' || state == 'X' || state == 'x') {
+                    return -1;
+                }
+                return Long.parseLong(fields[19]) & ((1L << (64 - PID_BITS)) - 1);
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .flatMap(h -> h.info().startInstant())
+                .map(i -> i.toEpochMilli() / 10)
+                .orElse(-1L);
+    }
+}
