@@ -1,0 +1,119 @@
+package dev.rockpool.filter;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rockpool.pool.AppendResult;
+import dev.rockpool.pool.ErrorKind;
+import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.Message;
+import dev.rockpool.pool.Origin;
+import dev.rockpool.pool.PoolException;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The JSON shape of a message that users see and jq expressions run on:
+ * {@code {"seq":1,"time":"2026-11-22T01:02:03.456789Z","meta":{"tags":[]},"data":{...}}}. {@code meta.tags} is always
+ * present; {@code meta.origin} ({@code {"topic","partition","offset"}}) only for messages copied from Kafka.
+ */
+public final class Envelope {
+    private static final byte[] SEQ_FIELD = "{\"seq\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TIME_FIELD = ",\"time\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] META_FIELD = "\",\"meta\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA_FIELD = ",\"data\":".getBytes(StandardCharsets.US_ASCII);
+
+    private Envelope() {
+    }
+
+    /** The envelope as a tree, for jq. Parses the data. */
+    public static ObjectNode tree(Message m) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("seq", m.seq());
+        node.put("time", TimeFormat.format(m.timeNanos()));
+        ObjectNode meta = node.putObject("meta");
+        ArrayNode tags = meta.putArray("tags");
+        for (String tag : m.tags()) {
+            tags.add(tag);
+        }
+        Origin origin = m.origin();
+        if (origin != null) {
+            meta.putObject("origin").put("topic", origin.topic()).put("partition", origin.partition())
+                    .put("offset", origin.offset());
+        }
+        node.set("data", data(m));
+        return node;
+    }
+
+    /** The data of a message as a tree. */
+    public static JsonNode data(Message m) {
+        try {
+            return JsonData.MAPPER.readTree(m.payloadArray(), m.dataOffset(), m.dataLength());
+        } catch (IOException e) {
+            throw new PoolException(ErrorKind.CORRUPT, "stored data of seq " + m.seq() + " is not JSON: "
+                    + e.getMessage());
+        }
+    }
+
+    /** Writes the compact envelope without parsing the data: the stored bytes are copied as they are. */
+    public static void write(Message m, OutputStream out) throws IOException {
+        out.write(SEQ_FIELD);
+        out.write(Long.toString(m.seq()).getBytes(StandardCharsets.US_ASCII));
+        out.write(TIME_FIELD);
+        out.write(TimeFormat.format(m.timeNanos()).getBytes(StandardCharsets.US_ASCII));
+        out.write(META_FIELD);
+        try (JsonGenerator g = JsonData.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            writeMeta(g, m.tags(), m.origin());
+        }
+        out.write(DATA_FIELD);
+        out.write(m.payloadArray(), m.dataOffset(), m.dataLength());
+        out.write('}');
+    }
+
+    /** The compact envelope as bytes. */
+    public static byte[] bytes(Message m) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(m.dataLength() + 96);
+        try {
+            write(m, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** The receipt of an append: {@code {"seq":N,"time":"...","meta":{"tags":[...]}}}. */
+    public static ObjectNode receipt(AppendResult result, List<String> tags) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("seq", result.seq());
+        node.put("time", TimeFormat.format(result.timeNanos()));
+        ArrayNode array = node.putObject("meta").putArray("tags");
+        tags.forEach(array::add);
+        return node;
+    }
+
+    private static void writeMeta(JsonGenerator g, List<String> tags, Origin origin) throws IOException {
+        g.writeStartObject();
+        g.writeArrayFieldStart("tags");
+        for (String tag : tags) {
+            g.writeString(tag);
+        }
+        g.writeEndArray();
+        if (origin != null) {
+            g.writeObjectFieldStart("origin");
+            g.writeStringField("topic", origin.topic());
+            g.writeNumberField("partition", origin.partition());
+            g.writeNumberField("offset", origin.offset());
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+}

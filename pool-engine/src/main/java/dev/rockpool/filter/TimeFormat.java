@@ -1,0 +1,95 @@
+package dev.rockpool.filter;
+
+import dev.rockpool.pool.ErrorKind;
+import dev.rockpool.pool.PoolException;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/** Message times: ns since the epoch, shown as RFC 3339 UTC with nanoseconds and trailing zeros trimmed. */
+public final class TimeFormat {
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private TimeFormat() {
+    }
+
+    /** {@code 2026-11-22T01:02:03.456789Z} for a time in ns since the epoch. */
+    public static String format(long epochNanos) {
+        long seconds = Math.floorDiv(epochNanos, 1_000_000_000L);
+        int nanos = (int) Math.floorMod(epochNanos, 1_000_000_000L);
+        StringBuilder b = new StringBuilder(32).append(SECONDS.format(Instant.ofEpochSecond(seconds)));
+        if (nanos != 0) {
+            String digits = Integer.toString(nanos + 1_000_000_000).substring(1);
+            int end = digits.length();
+            while (digits.charAt(end - 1) == '0') {
+                end--;
+            }
+            b.append('.').append(digits, 0, end);
+        }
+        return b.append('Z').toString();
+    }
+
+    /** Parses an RFC 3339 time with any offset (e.g. {@code 2026-11-22T01:02:03.5+01:00}) to ns since the epoch. */
+    public static long parseRfc3339(String text) {
+        try {
+            Instant i = OffsetDateTime.parse(text.trim(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw new PoolException(ErrorKind.USAGE, "invalid time '" + text
+                    + "': expected RFC 3339, e.g. 2026-11-22T01:02:03Z");
+        }
+    }
+
+    /** Parses a duration like {@code 500ms}, {@code 30s}, {@code 15m}, {@code 2h}, {@code 7d} to ns. */
+    public static long parseDuration(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        long unitNanos;
+        String number;
+        if (t.endsWith("ms")) {
+            unitNanos = TimeUnit.MILLISECONDS.toNanos(1);
+            number = t.substring(0, t.length() - 2);
+        } else if (!t.isEmpty() && "smhd".indexOf(t.charAt(t.length() - 1)) >= 0) {
+            char unit = t.charAt(t.length() - 1);
+            unitNanos = unit == 's' ? TimeUnit.SECONDS.toNanos(1) : unit == 'm' ? TimeUnit.MINUTES.toNanos(1)
+                    : unit == 'h' ? TimeUnit.HOURS.toNanos(1) : TimeUnit.DAYS.toNanos(1);
+            number = t.substring(0, t.length() - 1);
+        } else {
+            throw badDuration(text);
+        }
+        try {
+            long n = Long.parseLong(number);
+            if (n < 0) {
+                throw badDuration(text);
+            }
+            return Math.multiplyExact(n, unitNanos);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw badDuration(text);
+        }
+    }
+
+    /** A time given as a duration before {@code nowNanos} ({@code 30m}) or as an RFC 3339 time. */
+    public static long parseSince(String text, long nowNanos) {
+        String t = text.trim();
+        if (!t.isEmpty() && Character.isDigit(t.charAt(t.length() - 1)) || t.contains("T") || t.contains("-")) {
+            return parseRfc3339(t);
+        }
+        return nowNanos - parseDuration(t);
+    }
+
+    /** Now in ns since the epoch. */
+    public static long nowNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    private static PoolException badDuration(String text) {
+        return new PoolException(ErrorKind.USAGE, "invalid duration '" + text
+                + "': expected a number with a unit: ms, s, m, h or d (e.g. 30m)");
+    }
+}

@@ -1,0 +1,55 @@
+package dev.rockpool.filter;
+
+import dev.rockpool.pool.Draft;
+import dev.rockpool.pool.Message;
+import dev.rockpool.pool.Pool;
+import dev.rockpool.pool.PoolException;
+import dev.rockpool.pool.PoolOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MessageFilterTest {
+    @TempDir
+    Path dir;
+
+    private Message message(String json, String... tags) {
+        try (Pool pool = Pool.create(dir.resolve("f" + System.nanoTime() + ".pool"),
+                PoolOptions.ofSize(PoolOptions.MIN_SIZE))) {
+            long seq = pool.append(Draft.of(json, tags)).seq();
+            return pool.get(seq).orElseThrow();
+        }
+    }
+
+    @Test
+    void tagsAndWhereCompose() {
+        Message m = message("{\"level\":\"error\",\"n\":3}", "app", "prod");
+        assertTrue(MessageFilter.of(List.of("app"), List.of(".data.level == \"error\"")).test(m));
+        assertFalse(MessageFilter.of(List.of("app", "dev"), List.of()).test(m));
+        assertFalse(MessageFilter.of(List.of(), List.of(".data.n > 3")).test(m));
+        assertTrue(MessageFilter.of(List.of(), List.of(".seq == 1", ".meta.tags | index(\"prod\") != null")).test(m));
+        assertFalse(MessageFilter.of(List.of(), List.of(".data.level.x == 1")).test(m), "runtime error drops");
+        assertThrows(PoolException.class, () -> MessageFilter.of(List.of(), List.of(".data.n")).test(m));
+        assertThrows(PoolException.class, () -> MessageFilter.of(List.of(), List.of(".data[")));
+    }
+
+    @Test
+    void envelopeShape() {
+        Message m = message("{\"a\":\"é\"}", "t\"q");
+        String env = new String(Envelope.bytes(m), StandardCharsets.UTF_8);
+        assertTrue(env.matches("\\{\"seq\":1,\"time\":\"[0-9T:.-]+Z\",\"meta\":\\{\"tags\":\\[\"t\\\\\"q\"]},"
+                + "\"data\":\\{\"a\":\"é\"}}"), env);
+        assertEquals(Envelope.tree(m).toString(), env);
+        assertEquals("2026-11-22T01:02:03.45Z", TimeFormat.format(TimeFormat.parseRfc3339("2026-11-22T01:02:03.450Z")));
+        assertEquals("1970-01-01T00:00:00Z", TimeFormat.format(0));
+        assertEquals(1_800_000_000_000L, TimeFormat.parseDuration("30m"));
+    }
+}
