@@ -1,0 +1,205 @@
+package dev.rockpool.bench.jmh;
+
+import dev.rockpool.bench.Payloads;
+import dev.rockpool.pool.Cursor;
+import dev.rockpool.pool.Draft;
+import dev.rockpool.pool.Durability;
+import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.Message;
+import dev.rockpool.pool.Pool;
+import dev.rockpool.pool.PoolInfo;
+import dev.rockpool.pool.PoolOptions;
+import dev.rockpool.pool.Start;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads over the same data: a full 64 MiB pool of N messages, a Chronicle Queue holding the same N messages, and the
+ * raw mmap floor holding the same N length-prefixed records. Sequential reads copy each message's bytes once and do
+ * not parse the JSON; a pass that reaches the end starts over at the oldest message. Random reads fetch a message by
+ * a random seq (rockpool: {@code Pool.get} through the index; Chronicle: {@code moveToIndex}). Scores are messages per
+ * second.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {
+    "-Xms1g", "-Xmx1g",
+    "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+    "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+    "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+    "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/java.util=ALL-UNNAMED",
+    "-Dchronicle.analytics.disable=true",
+    "-Djvm.resource.tracing=false"})
+@State(Scope.Thread)
+public class ReadBenchmark {
+    private static final int DISTINCT = 1024;
+
+    /** Bytes of each JSON object. */
+    @Param({"128", "1024"})
+    public int size;
+
+    Path dir;
+    Pool pool;
+    long oldestSeq;
+    int count;
+    Cursor cursor;
+
+    ChronicleQueue queue;
+    ExcerptTailer tailer;
+    long firstIndex;
+
+    MappedByteBuffer raw;
+    int rawEnd;
+    int rawPosition;
+
+    final SplittableRandom random = new SplittableRandom(42);
+
+    @Setup(Level.Trial)
+    public void fill() throws IOException {
+        dir = BenchFiles.newDir("read");
+        byte[][] payloads = Payloads.jsonSet(size, DISTINCT);
+        pool = Pool.create(dir.resolve("bench.pool"), PoolOptions.ofSize(AppendBenchmark.POOL_BYTES));
+        // Write past one full lap so the ring is full and wrapped, as a long-lived pool is.
+        long target = 2 * AppendBenchmark.POOL_BYTES / (size + 40);
+        for (long i = 0; i < target; i++) {
+            pool.append(new Draft(List.of(), null, JsonData.trusted(payloads[(int) (i % DISTINCT)])), Durability.FAST);
+        }
+        PoolInfo info = pool.info();
+        oldestSeq = info.oldestSeq();
+        count = (int) info.messageCount();
+        cursor = pool.cursor(Start.earliest());
+
+        queue = ChronicleQueue.singleBuilder(dir.resolve("chronicle").toFile()).build();
+        try (ExcerptAppender appender = queue.createAppender()) {
+            for (int i = 0; i < count; i++) {
+                try (DocumentContext dc = appender.writingDocument()) {
+                    dc.wire().bytes().write(payloads[i % DISTINCT]);
+                }
+                if (i == 0) {
+                    firstIndex = appender.lastIndexAppended();
+                }
+            }
+        }
+        tailer = queue.createTailer();
+
+        try (RandomAccessFile file = new RandomAccessFile(dir.resolve("raw").toFile(), "rw")) {
+            file.setLength(AppendBenchmark.POOL_BYTES);
+            raw = file.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, AppendBenchmark.POOL_BYTES);
+        }
+        raw.order(ByteOrder.LITTLE_ENDIAN);
+        int p = 0;
+        for (int i = 0; i < count; i++) {
+            byte[] b = payloads[i % DISTINCT];
+            raw.putInt(p, b.length);
+            raw.put(p + 4, b);
+            p = (p + 4 + b.length + 7) & -8;
+        }
+        rawEnd = p;
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+        tailer.close();
+        queue.close();
+        pool.close();
+        BenchFiles.deleteTree(dir);
+    }
+
+    /** rockpool cursor: validate frame and checksum, copy the payload, hand out the data without parsing it. */
+    @Benchmark
+    public void rockpoolSequential(Blackhole bh) {
+        Message m = cursor.next();
+        if (m == null) {
+            cursor = pool.cursor(Start.earliest());
+            m = cursor.next();
+        }
+        bh.consume(m.payloadArray());
+        bh.consume(m.dataOffset());
+    }
+
+    /** Chronicle tailer: one excerpt's bytes copied into a new array. */
+    @Benchmark
+    public void chronicleSequential(Blackhole bh) {
+        DocumentContext dc = tailer.readingDocument();
+        try {
+            if (!dc.isPresent()) {
+                dc.close();
+                tailer.toStart();
+                dc = tailer.readingDocument();
+            }
+            Bytes<?> bytes = dc.wire().bytes();
+            byte[] copy = new byte[(int) bytes.readRemaining()];
+            bytes.read(copy);
+            bh.consume(copy);
+        } finally {
+            dc.close();
+        }
+    }
+
+    /** The floor: length prefix, then copy the bytes into a new array. */
+    @Benchmark
+    public void rawMmapSequential(Blackhole bh) {
+        if (rawPosition >= rawEnd) {
+            rawPosition = 0;
+        }
+        int length = raw.getInt(rawPosition);
+        byte[] copy = new byte[length];
+        raw.get(rawPosition + 4, copy);
+        rawPosition = (rawPosition + 4 + length + 7) & -8;
+        bh.consume(copy);
+    }
+
+    /** rockpool {@code get(seq)} of a random seq among those in the pool: index slot, then the frame. */
+    @Benchmark
+    public Object rockpoolGetRandom() {
+        return pool.get(oldestSeq + random.nextInt(count)).orElseThrow();
+    }
+
+    /** Chronicle {@code moveToIndex} of a random index, then the excerpt copied out. */
+    @Benchmark
+    public void chronicleGetRandom(Blackhole bh) {
+        if (!tailer.moveToIndex(firstIndex + random.nextInt(count))) {
+            throw new IllegalStateException("index not found");
+        }
+        try (DocumentContext dc = tailer.readingDocument()) {
+            Bytes<?> bytes = dc.wire().bytes();
+            byte[] copy = new byte[(int) bytes.readRemaining()];
+            bytes.read(copy);
+            bh.consume(copy);
+        }
+    }
+}
