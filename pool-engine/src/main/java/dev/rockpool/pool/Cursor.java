@@ -17,6 +17,8 @@ public final class Cursor implements AutoCloseable {
     private final GapListener gapListener;
     private WaitStrategy waitStrategy = WaitStrategy.backoff();
     private long position;
+    /** Physical offset of {@link #position}; -1 when it must be computed. */
+    private int physical = -1;
     private long expectedSeq;
     private boolean lapped;
     private volatile boolean wakeupRequested;
@@ -77,25 +79,33 @@ public final class Cursor implements AutoCloseable {
     public Message next() {
         long tail = map.tailAcquire();
         while (position < tail) {
-            FrameReader.Result result = reader.read(position);
+            if (physical < 0) {
+                physical = map.physical(position);
+            }
+            FrameReader.Result result = reader.read(position, physical);
             if (result == FrameReader.Result.LAPPED) {
                 lapped = true;
                 position = map.headAcquire();
+                physical = -1;
                 tail = map.tailAcquire();
                 continue;
             }
+            long framePosition = position;
+            int framePhysical = physical;
+            position = reader.nextPosition();
+            physical = reader.nextPhysical();
             if (result == FrameReader.Result.FILLER) {
-                position = reader.nextPosition();
                 continue;
             }
             Message m = reader.message();
             if (m.seq() < expectedSeq) {
-                position = reader.nextPosition();
                 continue;
             }
             if (lapped && m.seq() > expectedSeq) {
                 Gap gap = new Gap(expectedSeq, m.seq() - expectedSeq);
                 if (gapPolicy == GapPolicy.FAIL) {
+                    position = framePosition;
+                    physical = framePhysical;
                     throw new PoolException(ErrorKind.RETENTION_GAP, "messages from seq " + gap.firstMissingSeq()
                             + " were overwritten before they were read: " + gap.count() + " lost, oldest now "
                             + m.seq(), map.path, gap.firstMissingSeq(), null,
@@ -104,7 +114,6 @@ public final class Cursor implements AutoCloseable {
                 gapListener.onGap(gap);
             }
             lapped = false;
-            position = reader.nextPosition();
             expectedSeq = m.seq() + 1;
             return m;
         }

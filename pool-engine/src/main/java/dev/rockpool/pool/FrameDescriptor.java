@@ -10,12 +10,12 @@ package dev.rockpool.pool;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +-------------------------------+-------------------------------+
- *  |  frame length (unpadded)      |  type (1 message, 2 padding)  |  0
+ *  |  frame length (unpadded)      |  CRC32C of bytes 8..length    |  0
  *  +-------------------------------+-------------------------------+
  *  |                              seq                              |  8
  *  |                          time (ns)                            | 16
  *  +-------------------------------+-------------------------------+
- *  |           CRC32C              |          meta length          | 24
+ *  |  type (1 message, 2 padding)  |          meta length          | 24
  *  +-------------------------------+-------------------------------+
  *  |  meta: u16 tag count, per tag u16 length + UTF-8;             | 32
  *  |        u8 has-origin, [u16 topic length + UTF-8, i32, i64]    |
@@ -23,8 +23,9 @@ package dev.rockpool.pool;
  *  +---------------------------------------------------------------+
  * </pre>
  *
- * The CRC32C covers bytes 4..24 (type, seq, time), the meta length and the whole payload, so a header from one lap
- * with a payload from another never validates.
+ * The CRC32C covers one contiguous range, from the seq to the end of the payload (type and meta length included), so
+ * it is computed in one pass over the mapping, and a header from one lap with a payload from another never validates.
+ * A padding frame's CRC32C covers only its header (bytes 8..32): the rest of it is never read.
  */
 public final class FrameDescriptor {
     /** Frames start at multiples of 8 bytes, so every header long is aligned. */
@@ -34,14 +35,16 @@ public final class FrameDescriptor {
 
     /** int: frame length in bytes including the header, before padding to {@link #ALIGNMENT}. */
     public static final int LENGTH_OFFSET = 0;
-    /** int: {@link #TYPE_MESSAGE} or {@link #TYPE_PADDING}. */
-    public static final int TYPE_OFFSET = 4;
+    /** int: CRC32C of bytes {@link #CHECKED_OFFSET} .. frame length. */
+    public static final int CRC_OFFSET = 4;
+    /** Where the checksummed range starts. */
+    public static final int CHECKED_OFFSET = 8;
     /** long: the message seq (0 in padding). */
     public static final int SEQ_OFFSET = 8;
     /** long: the message time, ns since the epoch. */
     public static final int TIME_OFFSET = 16;
-    /** int: CRC32C of type, seq, time, meta length and payload. */
-    public static final int CRC_OFFSET = 24;
+    /** int: {@link #TYPE_MESSAGE} or {@link #TYPE_PADDING}. */
+    public static final int TYPE_OFFSET = 24;
     /** int: bytes of the meta section at the start of the payload. */
     public static final int META_LENGTH_OFFSET = 28;
 
@@ -51,6 +54,11 @@ public final class FrameDescriptor {
     public static final int TYPE_PADDING = 2;
 
     private FrameDescriptor() {
+    }
+
+    /** How many bytes from {@link #CHECKED_OFFSET} the CRC32C of a frame of this type and length covers. */
+    public static int checkedLength(int type, int length) {
+        return (type == TYPE_PADDING ? HEADER_LENGTH : length) - CHECKED_OFFSET;
     }
 
     /** {@code length} rounded up to {@link #ALIGNMENT}. */

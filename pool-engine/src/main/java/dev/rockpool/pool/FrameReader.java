@@ -12,12 +12,14 @@ final class FrameReader {
     enum Result { MESSAGE, FILLER, LAPPED }
 
     private final PoolMapping map;
-    private final FrameChecksum checksum = new FrameChecksum();
+    private final FrameChecksum checksum;
     private Message message;
     private long next;
+    private int nextPhysical;
 
     FrameReader(PoolMapping map) {
         this.map = map;
+        this.checksum = new FrameChecksum(map);
     }
 
     /** The message read by the last {@link #read} that returned MESSAGE. */
@@ -30,13 +32,23 @@ final class FrameReader {
         return next;
     }
 
+    /** The physical offset of {@link #nextPosition()}. */
+    int nextPhysical() {
+        return nextPhysical;
+    }
+
     Result read(long position) {
-        int remaining = map.remaining(position);
+        return read(position, map.physical(position));
+    }
+
+    /** Reads the frame at {@code position}, whose physical offset the caller already knows. */
+    Result read(long position, int physical) {
+        int remaining = (int) (map.ringCapacity - physical);
         if (remaining < HEADER_LENGTH) {
             next = position + remaining;
+            nextPhysical = 0;
             return Result.FILLER;
         }
-        int physical = map.physical(position);
         int length = map.frameLength(physical);
         int type = map.frameType(physical);
         int metaLength = map.frameMetaLength(physical);
@@ -45,9 +57,13 @@ final class FrameReader {
         int crc = map.frameCrc(physical);
         boolean plausible = FrameDescriptor.isPlausible(length, type, metaLength, physical, map.ringCapacity);
         byte[] payload = null;
-        if (plausible && type != TYPE_PADDING) {
-            payload = new byte[length - HEADER_LENGTH];
-            map.copyPayload(physical, payload, payload.length);
+        int actualCrc = 0;
+        if (plausible) {
+            actualCrc = checksum.of(physical, type, length);
+            if (type != TYPE_PADDING) {
+                payload = new byte[length - HEADER_LENGTH];
+                map.copyPayload(physical, payload, payload.length);
+            }
         }
         if (position < map.headAfterReads()) {
             return Result.LAPPED;
@@ -56,12 +72,14 @@ final class FrameReader {
             throw corrupt(position, null, "bad frame header: length=" + length + " type=" + type
                     + " metaLength=" + metaLength);
         }
-        next = position + FrameDescriptor.align(length);
+        if (actualCrc != crc) {
+            throw corrupt(position, type == TYPE_PADDING ? null : seq, "checksum mismatch in frame");
+        }
+        int aligned = FrameDescriptor.align(length);
+        next = position + aligned;
+        nextPhysical = physical + aligned == map.ringCapacity ? 0 : physical + aligned;
         if (type == TYPE_PADDING) {
             return Result.FILLER;
-        }
-        if (checksum.payload(FrameDescriptor.TYPE_MESSAGE, seq, time, metaLength, payload, payload.length) != crc) {
-            throw corrupt(position, seq, "checksum mismatch in frame");
         }
         message = new Message(seq, time, payload, metaLength);
         return Result.MESSAGE;

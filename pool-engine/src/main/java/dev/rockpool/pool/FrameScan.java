@@ -28,7 +28,7 @@ final class FrameScan {
         this.next = from;
         this.to = to;
         this.verify = verify;
-        this.checksum = verify ? new FrameChecksum() : null;
+        this.checksum = verify ? new FrameChecksum(map) : null;
     }
 
     /** Moves to the next message frame; false at the end or after a problem. */
@@ -52,6 +52,11 @@ final class FrameScan {
                 problem = "bad frame header: length=" + length + " type=" + type + " metaLength=" + metaLength;
                 return true;
             }
+            if (verify && checksum.of(physical, type, length) != map.frameCrc(physical)) {
+                problem = "checksum mismatch";
+                seq = type == TYPE_PADDING ? 0 : map.frameSeq(physical);
+                return true;
+            }
             next = position + FrameDescriptor.align(length);
             if (type == TYPE_PADDING) {
                 continue;
@@ -59,13 +64,8 @@ final class FrameScan {
             seq = map.frameSeq(physical);
             time = map.frameTime(physical);
             if (verify) {
-                byte[] payload = new byte[length - HEADER_LENGTH];
-                map.copyPayload(physical, payload, payload.length);
-                int expected = checksum.payload(type, seq, time, metaLength, payload, payload.length);
-                if (expected != map.frameCrc(physical)) {
-                    problem = "checksum mismatch";
-                    return true;
-                }
+                byte[] payload = new byte[metaLength];
+                map.copyPayload(physical, payload, metaLength);
                 try {
                     MetaCodec.decode(payload, 0, metaLength);
                 } catch (PoolException e) {

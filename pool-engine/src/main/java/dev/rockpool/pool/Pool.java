@@ -45,12 +45,13 @@ public final class Pool implements AutoCloseable {
     public static final long LOCK_TIMEOUT_MILLIS = 10_000;
 
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final ThreadLocal<FrameChecksum> CHECKSUMS = ThreadLocal.withInitial(FrameChecksum::new);
 
     private final Path path;
     private final FileChannel channel;
     private final PoolMapping map;
     private final WriterLock lock;
+    /** Used only while holding the writer lock. */
+    private final Writer writer;
     private volatile boolean closed;
 
     private Pool(Path path, FileChannel channel, PoolMapping map, Object fileKey) {
@@ -58,6 +59,7 @@ public final class Pool implements AutoCloseable {
         this.channel = channel;
         this.map = map;
         this.lock = new WriterLock(map, fileKey, TimeUnit.MILLISECONDS.toNanos(LOCK_TIMEOUT_MILLIS));
+        this.writer = new Writer();
     }
 
     // ------------------------------------------------------------------ create / open
@@ -206,7 +208,18 @@ public final class Pool implements AutoCloseable {
 
     /** Appends one message; returns once it is readable (and, with FLUSH, on disk). */
     public AppendResult append(Draft draft, Durability durability) {
-        return appendBatch(List.of(draft), durability).get(0);
+        checkWritable();
+        byte[] meta = encodeChecked(draft);
+        boolean takenOver = lock.acquire();
+        try {
+            Writer w = writer.begin(takenOver);
+            long from = w.tail;
+            AppendResult result = w.write(meta, draft.data().bytes(), w.now());
+            w.publish(from, durability);
+            return result;
+        } finally {
+            lock.release();
+        }
     }
 
     /**
@@ -214,46 +227,45 @@ public final class Pool implements AutoCloseable {
      * none. Every message is checked first (size, tags), so a batch with a bad message appends nothing.
      */
     public List<AppendResult> appendBatch(List<Draft> drafts, Durability durability) {
-        checkOpen();
-        if (!map.writable) {
-            throw new PoolException(ErrorKind.PERMISSION, "pool is read-only for this user", path);
-        }
+        checkWritable();
         int n = drafts.size();
         byte[][] metas = new byte[n][];
         for (int i = 0; i < n; i++) {
-            Draft d = drafts.get(i);
-            metas[i] = MetaCodec.encode(d.tags(), d.origin());
-            long frameLength = (long) HEADER_LENGTH + metas[i].length + d.data().length();
-            if (FrameDescriptor.align((int) Math.min(frameLength, Integer.MAX_VALUE - 8)) > map.ringCapacity) {
-                throw new PoolException(ErrorKind.USAGE, "message too large: " + frameLength
-                        + " bytes with its frame header; this pool holds at most " + map.ringCapacity
-                        + " bytes per message", path, null, null, "create a larger pool (--size)", null);
-            }
+            metas[i] = encodeChecked(drafts.get(i));
         }
         List<AppendResult> results = new ArrayList<>(n);
-        FrameChecksum checksum = CHECKSUMS.get();
         boolean takenOver = lock.acquire();
         try {
-            if (takenOver) {
-                recover();
-            }
-            Writer w = new Writer();
-            long time = Math.max(nowNanos(), map.stateLong(LAST_TIME_OFFSET));
+            Writer w = writer.begin(takenOver);
             long from = w.tail;
+            long time = w.now();
             for (int i = 0; i < n; i++) {
-                results.add(w.write(metas[i], drafts.get(i).data().bytes(), time, checksum));
+                results.add(w.write(metas[i], drafts.get(i).data().bytes(), time));
             }
-            if (durability == Durability.FLUSH) {
-                forceWritten(from, w.tail, w.firstSeq, w.seq);
-            }
-            w.publish();
-            if (durability == Durability.FLUSH) {
-                map.forceMeta(0, HeaderDescriptor.HEADER_LENGTH);
-            }
+            w.publish(from, durability);
         } finally {
             lock.release();
         }
         return results;
+    }
+
+    private void checkWritable() {
+        checkOpen();
+        if (!map.writable) {
+            throw new PoolException(ErrorKind.PERMISSION, "pool is read-only for this user", path);
+        }
+    }
+
+    /** The encoded meta of a draft, after checking that the whole message fits in the ring. */
+    private byte[] encodeChecked(Draft draft) {
+        byte[] meta = MetaCodec.encode(draft.tags(), draft.origin());
+        long frameLength = (long) HEADER_LENGTH + meta.length + draft.data().length();
+        if (frameLength > map.ringCapacity || FrameDescriptor.align((int) frameLength) > map.ringCapacity) {
+            throw new PoolException(ErrorKind.USAGE, "message too large: " + frameLength
+                    + " bytes with its frame header; this pool holds at most " + map.ringCapacity
+                    + " bytes per message", path, null, null, "create a larger pool (--size)", null);
+        }
+        return meta;
     }
 
     /** msync of the ring bytes in {@code [from, to)} and of their index slots, before the tail publishes them. */
@@ -276,32 +288,66 @@ public final class Pool implements AutoCloseable {
         }
     }
 
-    /** The writer's view of the state while it holds the lock; published by {@link #publish()}. */
+    /**
+     * The writer's view of the pool state while it holds the lock: loaded by {@link #begin}, changed by
+     * {@link #write}, stored by {@link #publish}. One per pool handle, used only under the lock.
+     */
     private final class Writer {
-        long tail = map.tailAcquire();
-        long head = map.headAcquire();
-        long seq = map.stateLong(NEXT_SEQ_OFFSET);
-        final long firstSeq = seq;
-        long count = map.stateLong(COUNT_OFFSET);
-        long headSeq = map.stateLong(HEAD_SEQ_OFFSET);
-        long lastPosition = map.stateLong(LAST_POSITION_OFFSET);
-        long lastTime = map.stateLong(LAST_TIME_OFFSET);
+        private final FrameChecksum checksum = new FrameChecksum(map);
+        long tail;
+        long head;
+        /** Physical offsets of tail and head, kept in step with them to avoid a division per frame. */
+        int tailPhysical;
+        int headPhysical;
+        long seq;
+        long firstSeq;
+        long count;
+        long headSeq;
+        long lastPosition;
+        long lastTime;
+        private long publishedTail = -1;
+        private int publishedTailPhysical;
+        private long publishedHead = -1;
+        private int publishedHeadPhysical;
 
-        AppendResult write(byte[] meta, byte[] data, long time, FrameChecksum checksum) {
+        Writer begin(boolean takenOver) {
+            if (takenOver) {
+                recover();
+            }
+            tail = map.tailAcquire();
+            head = map.headAcquire();
+            tailPhysical = tail == publishedTail ? publishedTailPhysical : map.physical(tail);
+            headPhysical = head == publishedHead ? publishedHeadPhysical : map.physical(head);
+            seq = map.stateLong(NEXT_SEQ_OFFSET);
+            firstSeq = seq;
+            count = map.stateLong(COUNT_OFFSET);
+            headSeq = map.stateLong(HEAD_SEQ_OFFSET);
+            lastPosition = map.stateLong(LAST_POSITION_OFFSET);
+            lastTime = map.stateLong(LAST_TIME_OFFSET);
+            return this;
+        }
+
+        /** The time for the next message: now, but never before the newest message, so time grows with seq. */
+        long now() {
+            return Math.max(nowNanos(), lastTime);
+        }
+
+        AppendResult write(byte[] meta, byte[] data, long time) {
             int length = HEADER_LENGTH + meta.length + data.length;
             int aligned = FrameDescriptor.align(length);
-            int remaining = map.remaining(tail);
-            long framePosition = remaining < aligned ? tail + remaining : tail;
-            makeRoom(framePosition, framePosition + aligned - map.ringCapacity);
-            if (framePosition != tail && remaining >= HEADER_LENGTH) {
-                map.putFrameHeader(map.physical(tail), remaining, TYPE_PADDING, 0, 0,
-                        checksum.payload(TYPE_PADDING, 0, 0, 0, new byte[0], 0), 0);
+            int remaining = (int) (map.ringCapacity - tailPhysical);
+            boolean wrap = remaining < aligned;
+            long framePosition = wrap ? tail + remaining : tail;
+            int physical = wrap ? 0 : tailPhysical;
+            makeRoom(framePosition, physical, framePosition + aligned - map.ringCapacity);
+            if (wrap && remaining >= HEADER_LENGTH) {
+                map.putFrameHeader(tailPhysical, remaining, TYPE_PADDING, 0, 0, 0);
+                map.putFrameCrc(tailPhysical, checksum.of(tailPhysical, TYPE_PADDING, remaining));
             }
-            int physical = map.physical(framePosition);
             map.putPayload(physical, 0, meta);
             map.putPayload(physical, meta.length, data);
-            map.putFrameHeader(physical, length, TYPE_MESSAGE, seq, time,
-                    checksum.message(seq, time, meta.length, meta, data), meta.length);
+            map.putFrameHeader(physical, length, TYPE_MESSAGE, seq, time, meta.length);
+            map.putFrameCrc(physical, checksum.of(physical, TYPE_MESSAGE, length));
             map.putSlot(seq, framePosition);
             if (count == 0) {
                 headSeq = seq;
@@ -310,54 +356,63 @@ public final class Pool implements AutoCloseable {
             lastPosition = framePosition;
             lastTime = time;
             tail = framePosition + aligned;
+            tailPhysical = physical + aligned == map.ringCapacity ? 0 : physical + aligned;
             return new AppendResult(seq++, time);
         }
 
         /** Drops the oldest frames until head is at or past {@code needed}; head is stored before any overwrite. */
-        private void makeRoom(long framePosition, long needed) {
+        private void makeRoom(long framePosition, int framePhysical, long needed) {
             if (head >= needed) {
                 return;
             }
             while (head < needed && head < tail) {
-                head = skipFrame(head, true);
+                skipFrame(true);
             }
-            while (head < tail && isFiller(head)) {
-                head = skipFrame(head, false);
+            while (head < tail && isFiller()) {
+                skipFrame(false);
             }
             if (head >= tail) {
                 head = framePosition;
+                headPhysical = framePhysical;
                 headSeq = seq;
             } else {
-                headSeq = map.frameSeq(map.physical(head));
+                headSeq = map.frameSeq(headPhysical);
             }
             map.headRelease(head);
         }
 
-        private boolean isFiller(long position) {
-            int remaining = map.remaining(position);
-            return remaining < HEADER_LENGTH || map.frameType(map.physical(position)) == TYPE_PADDING;
+        private boolean isFiller() {
+            return map.ringCapacity - headPhysical < HEADER_LENGTH || map.frameType(headPhysical) == TYPE_PADDING;
         }
 
-        private long skipFrame(long position, boolean countMessages) {
-            int remaining = map.remaining(position);
+        /** Moves head past the frame (or the unusable end of the ring) it is on. */
+        private void skipFrame(boolean countMessages) {
+            int remaining = (int) (map.ringCapacity - headPhysical);
+            int step;
             if (remaining < HEADER_LENGTH) {
-                return position + remaining;
+                step = remaining;
+            } else {
+                int length = map.frameLength(headPhysical);
+                int type = map.frameType(headPhysical);
+                if (!FrameDescriptor.isPlausible(length, type, map.frameMetaLength(headPhysical), headPhysical,
+                        map.ringCapacity)) {
+                    throw PoolException.corrupt(path, map.ringOffset + headPhysical, "bad frame at the head of the"
+                            + " ring: length=" + length + " type=" + type + "; run rockpool doctor");
+                }
+                if (type == TYPE_MESSAGE && countMessages) {
+                    count--;
+                }
+                step = FrameDescriptor.align(length);
             }
-            int physical = map.physical(position);
-            int length = map.frameLength(physical);
-            int type = map.frameType(physical);
-            if (!FrameDescriptor.isPlausible(length, type, map.frameMetaLength(physical), physical,
-                    map.ringCapacity)) {
-                throw PoolException.corrupt(path, map.ringOffset + physical, "bad frame at the head of the ring:"
-                        + " length=" + length + " type=" + type + "; run rockpool doctor");
-            }
-            if (type == TYPE_MESSAGE && countMessages) {
-                count--;
-            }
-            return position + FrameDescriptor.align(length);
+            head += step;
+            headPhysical = headPhysical + step == map.ringCapacity ? 0 : headPhysical + step;
         }
 
-        void publish() {
+        /** Makes what was written since {@code from} durable as asked, then visible to readers. */
+        void publish(long from, Durability durability) {
+            if (durability == Durability.FLUSH) {
+                forceWritten(from, tail, firstSeq, seq);
+            }
             map.putStateLong(HEAD_SEQ_OFFSET, count == 0 ? seq : headSeq);
             map.putStateLong(COUNT_OFFSET, count);
             map.putStateLong(LAST_POSITION_OFFSET, lastPosition);
@@ -365,6 +420,13 @@ public final class Pool implements AutoCloseable {
             map.putStateLong(LAST_TIME_OFFSET, lastTime);
             map.putStateLong(NEXT_SEQ_OFFSET, seq);
             map.tailRelease(tail);
+            publishedTail = tail;
+            publishedTailPhysical = tailPhysical;
+            publishedHead = head;
+            publishedHeadPhysical = headPhysical;
+            if (durability == Durability.FLUSH) {
+                map.forceMeta(0, HeaderDescriptor.HEADER_LENGTH);
+            }
         }
     }
 

@@ -170,17 +170,26 @@ final class PoolMapping {
         ring.get(physical + HEADER_LENGTH, dst, 0, length);
     }
 
-    void putFrameHeader(int physical, int length, int type, long seq, long time, int crc, int metaLength) {
+    /** Writes the header fields except the CRC, which is computed over them and the payload afterwards. */
+    void putFrameHeader(int physical, int length, int type, long seq, long time, int metaLength) {
         ring.putInt(physical + FrameDescriptor.LENGTH_OFFSET, length);
-        ring.putInt(physical + FrameDescriptor.TYPE_OFFSET, type);
         ring.putLong(physical + FrameDescriptor.SEQ_OFFSET, seq);
         ring.putLong(physical + FrameDescriptor.TIME_OFFSET, time);
-        ring.putInt(physical + FrameDescriptor.CRC_OFFSET, crc);
+        ring.putInt(physical + FrameDescriptor.TYPE_OFFSET, type);
         ring.putInt(physical + FrameDescriptor.META_LENGTH_OFFSET, metaLength);
     }
 
     void putPayload(int physical, int payloadOffset, byte[] src) {
         ring.put(physical + HEADER_LENGTH + payloadOffset, src, 0, src.length);
+    }
+
+    /** An independent view of the ring (own position and limit) for bulk operations of one thread. */
+    java.nio.ByteBuffer ringView() {
+        return ring.duplicate();
+    }
+
+    void putFrameCrc(int physical, int crc) {
+        ring.putInt(physical + FrameDescriptor.CRC_OFFSET, crc);
     }
 
     // ---- durability ----
