@@ -472,6 +472,10 @@ public final class Pool implements AutoCloseable {
     /** The message with this seq, if it is still in the pool: O(1) through the index, else a scan. */
     public Optional<Message> get(long seq) {
         checkOpen();
+        if (seq < 1) {
+            // Seqs start at 1; a negative seq would also index outside the slot table.
+            return Optional.empty();
+        }
         FrameReader reader = new FrameReader(map);
         for (int attempt = 0; attempt < 8; attempt++) {
             long head = map.headAcquire();
@@ -483,9 +487,7 @@ public final class Pool implements AutoCloseable {
                 if (m != null && m.seq() == seq) {
                     return Optional.of(m);
                 }
-                if (m != null) {
-                    continue;
-                }
+                // The slot names our seq but points elsewhere (damaged, or torn by a racing append): scan instead.
             }
             long found = locate(seq, head, tail);
             if (found < 0) {
