@@ -1,10 +1,13 @@
 package dev.rockpool.pool;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -16,9 +19,14 @@ import java.nio.charset.StandardCharsets;
  * another pool's message), so an append never stores anything else.
  */
 public final class JsonData {
-    /** Shared, thread-safe mapper; duplicate keys are refused so stored data means one thing. */
+    /**
+     * Shared, thread-safe mapper: duplicate keys are refused so stored data means one thing; decimals stay exact in
+     * trees (as jq 1.7 keeps number literals).
+     */
     public static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
     private final byte[] bytes;
 
@@ -38,27 +46,87 @@ public final class JsonData {
 
     /** Parses UTF-8 JSON in {@code json[offset, offset+length)}; a Usage error if it is not exactly one object. */
     public static JsonData parse(byte[] json, int offset, int length) {
-        JsonNode node;
         try (JsonParser parser = MAPPER.createParser(json, offset, length)) {
-            JsonToken first = parser.nextToken();
-            if (first == null) {
+            if (parser.nextToken() == null) {
                 throw new PoolException(ErrorKind.USAGE, "empty input: expected a JSON object");
             }
-            if (first != JsonToken.START_OBJECT) {
-                throw new PoolException(ErrorKind.USAGE, "data must be a JSON object, got " + describe(first));
-            }
-            node = MAPPER.readTree(parser);
+            JsonData data = read(parser);
             if (parser.nextToken() != null) {
                 throw new PoolException(ErrorKind.USAGE, "trailing content after the JSON object at column "
                         + parser.currentLocation().getColumnNr());
             }
-        } catch (JsonProcessingException e) {
-            throw new PoolException(ErrorKind.USAGE, "invalid JSON: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            return data;
         } catch (IOException e) {
-            throw new PoolException(ErrorKind.USAGE, "invalid JSON: " + e.getMessage());
+            throw invalid(e);
         }
-        return of((ObjectNode) node);
+    }
+
+    /**
+     * Reads the JSON value the parser is positioned on (its current token) and returns it compacted; a Usage error
+     * unless it is an object. Streams the tokens into compact text without building a tree, so it suits a reader of
+     * many values from one stream. Leaves the parser on the object's closing brace.
+     */
+    public static JsonData read(JsonParser parser) {
+        JsonToken first = parser.currentToken();
+        if (first != JsonToken.START_OBJECT) {
+            try {
+                parser.skipChildren();
+            } catch (IOException ignored) {
+                // the Usage error below says what is wrong; a syntax error inside the value adds nothing
+            }
+            throw new PoolException(ErrorKind.USAGE, "data must be a JSON object, got "
+                    + (first == null ? "nothing" : describe(first)));
+        }
+        ByteArrayBuilder out = new ByteArrayBuilder(256);
+        try (JsonGenerator generator = MAPPER.getFactory().createGenerator(out)) {
+            copyExactly(parser, generator);
+        } catch (IOException e) {
+            throw invalid(e);
+        }
+        return new JsonData(out.toByteArray());
+    }
+
+    /**
+     * Copies the structure at the parser's current token. Unlike {@link JsonGenerator#copyCurrentStructure}, numbers
+     * are written from their original text, so {@code 1.10} or {@code 1e400} are stored as given, not rounded
+     * through a double.
+     */
+    private static void copyExactly(JsonParser p, JsonGenerator g) throws IOException {
+        int depth = 0;
+        JsonToken token = p.currentToken();
+        while (true) {
+            switch (token) {
+                case START_OBJECT: g.writeStartObject(); depth++; break;
+                case END_OBJECT: g.writeEndObject(); depth--; break;
+                case START_ARRAY: g.writeStartArray(); depth++; break;
+                case END_ARRAY: g.writeEndArray(); depth--; break;
+                case FIELD_NAME: g.writeFieldName(p.currentName()); break;
+                case VALUE_STRING: g.writeString(p.getTextCharacters(), p.getTextOffset(), p.getTextLength()); break;
+                case VALUE_NUMBER_INT:
+                case VALUE_NUMBER_FLOAT: g.writeNumber(p.getText()); break;
+                case VALUE_TRUE: g.writeBoolean(true); break;
+                case VALUE_FALSE: g.writeBoolean(false); break;
+                case VALUE_NULL: g.writeNull(); break;
+                default: throw new PoolException(ErrorKind.USAGE, "invalid JSON: unexpected " + token);
+            }
+            if (depth == 0) {
+                return;
+            }
+            token = p.nextToken();
+            if (token == null) {
+                throw new PoolException(ErrorKind.USAGE, "invalid JSON: unexpected end of input inside the object");
+            }
+        }
+    }
+
+    private static PoolException invalid(IOException e) {
+        if (e instanceof JsonProcessingException) {
+            JsonProcessingException j = (JsonProcessingException) e;
+            String where = j.getLocation() == null ? ""
+                    : " (line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")";
+            return new PoolException(ErrorKind.USAGE, "invalid JSON: " + j.getOriginalMessage() + where);
+        }
+        return new PoolException(ErrorKind.USAGE, "invalid JSON: " + e.getMessage());
     }
 
     /** The compact serialisation of a Jackson object node. */
