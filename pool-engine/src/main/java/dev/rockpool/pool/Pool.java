@@ -6,13 +6,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,18 +44,18 @@ public final class Pool implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path path;
-    private final FileChannel channel;
+    private final SharedChannel shared;
     private final PoolMapping map;
     private final WriterLock lock;
     /** Used only while holding the writer lock. */
     private final Writer writer;
     private volatile boolean closed;
 
-    private Pool(Path path, FileChannel channel, PoolMapping map, Object fileKey) {
+    private Pool(Path path, SharedChannel shared, PoolMapping map) {
         this.path = path;
-        this.channel = channel;
+        this.shared = shared;
         this.map = map;
-        this.lock = new WriterLock(map, fileKey, TimeUnit.MILLISECONDS.toNanos(LOCK_TIMEOUT_MILLIS));
+        this.lock = new WriterLock(map, shared, TimeUnit.MILLISECONDS.toNanos(LOCK_TIMEOUT_MILLIS));
         this.writer = new Writer();
     }
 
@@ -138,15 +135,12 @@ public final class Pool implements AutoCloseable {
      * The header is validated against the real file size before anything is mapped.
      */
     public static Pool open(Path file) {
-        FileChannel ch;
-        boolean writable = true;
+        SharedChannel shared;
         try {
-            try {
-                ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            } catch (AccessDeniedException e) {
-                ch = FileChannel.open(file, StandardOpenOption.READ);
-                writable = false;
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                throw PoolException.corrupt(file, 0, "not a pool: not a regular file");
             }
+            shared = SharedChannel.acquire(file);
         } catch (NoSuchFileException e) {
             throw new PoolException(ErrorKind.NOT_FOUND, "no such pool: " + file, file)
                     .withHint("create it with: rockpool pool create " + PoolDirectory.nameOf(file));
@@ -154,9 +148,7 @@ public final class Pool implements AutoCloseable {
             throw PoolException.io(file, "cannot open pool", e);
         }
         try {
-            if (!Files.isRegularFile(file)) {
-                throw PoolException.corrupt(file, 0, "not a pool: not a regular file");
-            }
+            FileChannel ch = shared.channel;
             long size = ch.size();
             ByteBuffer header = ByteBuffer.allocate(HeaderDescriptor.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
             while (header.hasRemaining() && ch.read(header, header.position()) > 0) {
@@ -166,19 +158,20 @@ public final class Pool implements AutoCloseable {
             long ringOffset = header.getLong(HeaderDescriptor.RING_OFFSET_OFFSET);
             long ringCapacity = header.getLong(HeaderDescriptor.RING_CAPACITY_OFFSET);
             long indexCapacity = header.getLong(HeaderDescriptor.INDEX_CAPACITY_OFFSET);
-            FileChannel.MapMode mode = writable ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY;
+            FileChannel.MapMode mode = shared.writable ? FileChannel.MapMode.READ_WRITE
+                    : FileChannel.MapMode.READ_ONLY;
             MappedByteBuffer meta = ch.map(mode, 0, ringOffset);
             MappedByteBuffer ring = ch.map(mode, ringOffset, ringCapacity);
-            PoolMapping map = new PoolMapping(file, meta, ring, ringOffset, ringCapacity, indexCapacity, writable);
+            PoolMapping map = new PoolMapping(file, meta, ring, ringOffset, ringCapacity, indexCapacity,
+                    shared.writable);
             HeaderDescriptor.checkState(map.headAcquire(), map.tailAcquire(), map.stateLong(NEXT_SEQ_OFFSET),
                     ringCapacity, file);
-            Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
-            return new Pool(file, ch, map, key != null ? key : file.toRealPath().toString());
+            return new Pool(file, shared, map);
         } catch (IOException e) {
-            closeQuietly(ch);
+            shared.release();
             throw PoolException.io(file, "cannot map pool", e);
         } catch (RuntimeException e) {
-            closeQuietly(ch);
+            shared.release();
             throw e;
         }
     }
@@ -582,7 +575,7 @@ public final class Pool implements AutoCloseable {
     /** Validates the header, every frame between head and tail, and every index slot. */
     public DoctorReport doctor() {
         checkOpen();
-        return PoolDoctor.examine(map);
+        return PoolDoctor.examine(map, shared);
     }
 
     /** Opens and validates a pool file; a file that cannot even be opened is reported as one issue. */
@@ -606,23 +599,17 @@ public final class Pool implements AutoCloseable {
         }
     }
 
-    /** Closes the file. The mapping itself is released by the garbage collector. */
+    /** Closes the handle; the file closes with the last handle of this JVM. The GC releases the mapping. */
     @Override
     public void close() {
-        closed = true;
-        closeQuietly(channel);
+        if (!closed) {
+            closed = true;
+            shared.release();
+        }
     }
 
     static long nowNanos() {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    }
-
-    private static void closeQuietly(FileChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException ignored) {
-            // nothing to do: the descriptor is gone either way
-        }
     }
 }

@@ -15,10 +15,10 @@ final class PoolDoctor {
     private PoolDoctor() {
     }
 
-    static DoctorReport examine(PoolMapping map) {
+    static DoctorReport examine(PoolMapping map, SharedChannel shared) {
         DoctorReport report = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            report = examineOnce(map);
+            report = examineOnce(map, shared);
             if (report != null) {
                 return report;
             }
@@ -28,7 +28,7 @@ final class PoolDoctor {
     }
 
     /** One pass, or null if a writer overwrote the frames being checked. */
-    private static DoctorReport examineOnce(PoolMapping map) {
+    private static DoctorReport examineOnce(PoolMapping map, SharedChannel shared) {
         List<DoctorReport.Issue> issues = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         long head = map.headAcquire();
@@ -41,8 +41,9 @@ final class PoolDoctor {
             return new DoctorReport(map.path, 0, issues, notes);
         }
         long lock = map.lockWord();
-        if (lock != 0 && !WriterLock.isAlive(lock)) {
-            notes.add("writer lock held by dead " + WriterLock.describeOwner(lock) + "; the next writer repairs it");
+        if (lock != 0 && !shared.isAlive(lock)) {
+            notes.add("writer lock held by pid " + WriterLock.pidOf(lock) + ", which no longer runs; the next writer"
+                    + " takes it over and repairs the pool");
         }
         FrameScan scan = new FrameScan(map, head, tail, true);
         long count = 0;

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -14,11 +13,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * in the JVM, plus the lock word in the pool header, so that processes exclude each other.
  *
  * <p>The lock word holds the owner's token: its pid in the low {@link #PID_BITS} bits and its start time (clock
- * ticks since boot, from {@code /proc/PID/stat}) above. Taking a free lock is one CAS; releasing it one release store:
- * tens of nanoseconds, which keeps the lock cheap on every append. Only a waiter that has waited a while checks the
- * owner's liveness (about once a millisecond): an owner that no longer runs, is a zombie, or whose pid now belongs to
- * a younger process is dead, and the waiter takes the word over with a CAS from the dead token, which only one waiter
- * can win. The winner then repairs the pool (see {@link Pool}).
+ * ticks since boot, from {@code /proc/PID/stat}) above, so tokens are not reused when pids are. Taking a free lock is
+ * one CAS; releasing it one release store: tens of nanoseconds, which keeps the lock cheap on every append. Only a
+ * waiter that has waited a while asks whether the owner still lives (about once a millisecond), through the owner's
+ * liveness record lock (see {@link SharedChannel}), which the kernel drops when the owner dies. A waiter that finds
+ * the owner dead takes the word over with a CAS from the dead token, which only one waiter can win; the winner then
+ * repairs the pool (see {@link Pool}).
  */
 final class WriterLock {
     /** Bits of the token holding the pid (Linux pids are below 2^22). */
@@ -27,15 +27,15 @@ final class WriterLock {
     static final long OWN_TOKEN = tokenOf(ProcessHandle.current().pid(), startTicks(ProcessHandle.current().pid()));
 
     private static final long LIVENESS_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    private static final ConcurrentHashMap<Object, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
-
     private final PoolMapping mapping;
+    private final SharedChannel shared;
     private final ReentrantLock jvmLock;
     private final long timeoutNanos;
 
-    WriterLock(PoolMapping mapping, Object fileKey, long timeoutNanos) {
+    WriterLock(PoolMapping mapping, SharedChannel shared, long timeoutNanos) {
         this.mapping = mapping;
-        this.jvmLock = JVM_LOCKS.computeIfAbsent(fileKey, k -> new ReentrantLock());
+        this.shared = shared;
+        this.jvmLock = shared.writerQueue;
         this.timeoutNanos = timeoutNanos;
     }
 
@@ -81,7 +81,7 @@ final class WriterLock {
             long now = System.nanoTime();
             if (now - lastCheck >= LIVENESS_CHECK_NANOS || word == OWN_TOKEN) {
                 lastCheck = now;
-                if (!isAlive(word) && mapping.casLockWord(word, OWN_TOKEN)) {
+                if (!shared.isAlive(word) && mapping.casLockWord(word, OWN_TOKEN)) {
                     return true;
                 }
             }
@@ -109,26 +109,6 @@ final class WriterLock {
 
     static long pidOf(long token) {
         return token & ((1L << PID_BITS) - 1);
-    }
-
-    /**
-     * True if the owner named by a token still runs. Our own token is alive only while another thread of this JVM
-     * could hold it, which the JVM lock rules out for the caller: a word holding our own token is left over from a
-     * pool handle of this process that was never released (e.g. another class loader's), so it is treated as alive.
-     */
-    static boolean isAlive(long token) {
-        long pid = pidOf(token);
-        long ticks = token >>> PID_BITS;
-        long actual = startTicks(pid);
-        return actual >= 0 && actual == ticks;
-    }
-
-    /** Liveness for a report: null if unknown. */
-    static String describeOwner(long token) {
-        if (token == 0) {
-            return null;
-        }
-        return "pid " + pidOf(token) + (isAlive(token) ? " (running)" : " (dead)");
     }
 
     /**

@@ -1,0 +1,125 @@
+package dev.rockpool.pool;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One open channel per pool file per JVM, shared by every {@link Pool} handle of that file and closed with the last.
+ * Sharing matters for two reasons. POSIX record locks belong to the process and closing <em>any</em> descriptor of a
+ * file drops all of them, so the liveness lock below must live on a channel that no other handle closes. And the
+ * threads of one JVM must queue on one {@link #writerQueue} per file before they compete for the lock word.
+ *
+ * <p>The liveness lock: a process that opens a pool holds an exclusive record lock on one byte at
+ * {@link #livenessOffset(long)} of its lock-word token, far beyond the end of the file (record locks may lie past it).
+ * The kernel drops it when the process dies, whatever killed it, and it is visible across PID namespaces (a worker in
+ * a container and a feeder on the host share the file's lock table, not their pids). A writer waiting for a lock word
+ * asks whether its owner lives by trying that byte: if the try succeeds, nobody holds it, and the owner is dead.
+ */
+final class SharedChannel {
+    /** Liveness bytes start here: far past any pool's end, below the largest file offset. */
+    static final long LIVENESS_BASE = 1L << 62;
+
+    private static final Map<Object, SharedChannel> OPEN = new HashMap<>();
+
+    final Object key;
+    final FileChannel channel;
+    final boolean writable;
+    /** Threads of this JVM that append to the file queue here before they compete for the lock word. */
+    final ReentrantLock writerQueue = new ReentrantLock();
+    private int references;
+    private FileLock liveness;
+
+    private SharedChannel(Object key, FileChannel channel, boolean writable) {
+        this.key = key;
+        this.channel = channel;
+        this.writable = writable;
+    }
+
+    /** The shared channel of a file, opened read-write if allowed, else read-only. */
+    static SharedChannel acquire(Path file) throws IOException {
+        Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        if (key == null) {
+            key = file.toRealPath().toString();
+        }
+        synchronized (OPEN) {
+            SharedChannel shared = OPEN.get(key);
+            if (shared == null) {
+                FileChannel ch;
+                boolean writable = true;
+                try {
+                    ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                } catch (AccessDeniedException e) {
+                    ch = FileChannel.open(file, StandardOpenOption.READ);
+                    writable = false;
+                }
+                shared = new SharedChannel(key, ch, writable);
+                if (writable) {
+                    shared.holdLiveness();
+                }
+                OPEN.put(key, shared);
+            }
+            shared.references++;
+            return shared;
+        }
+    }
+
+    /** Drops one reference; the last one closes the channel (and with it the liveness lock). */
+    void release() {
+        synchronized (OPEN) {
+            if (--references == 0) {
+                OPEN.remove(key);
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // the descriptor is gone either way
+                }
+            }
+        }
+    }
+
+    private void holdLiveness() throws IOException {
+        try {
+            liveness = channel.tryLock(livenessOffset(WriterLock.OWN_TOKEN), 1, false);
+        } catch (OverlappingFileLockException e) {
+            // Another class loader's copy of this class in the same JVM already holds it for this process.
+            liveness = null;
+        }
+    }
+
+    /** The byte whose record lock says that the owner of {@code token} still runs. */
+    static long livenessOffset(long token) {
+        return LIVENESS_BASE | (token & (LIVENESS_BASE - 1));
+    }
+
+    /**
+     * True if the process that wrote {@code token} into a lock word still has the pool open. A token is alive while
+     * some process holds its liveness byte; we probe it by trying to take that byte ourselves.
+     */
+    boolean isAlive(long token) {
+        if (token == WriterLock.OWN_TOKEN) {
+            return true;
+        }
+        try {
+            FileLock probe = channel.tryLock(livenessOffset(token), 1, !writable);
+            if (probe == null) {
+                return true;
+            }
+            probe.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        } catch (IOException e) {
+            return WriterLock.startTicks(WriterLock.pidOf(token)) == (token >>> WriterLock.PID_BITS);
+        }
+    }
+}
