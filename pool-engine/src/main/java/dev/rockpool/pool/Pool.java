@@ -49,6 +49,8 @@ public final class Pool implements AutoCloseable {
     private final WriterLock lock;
     /** Used only while holding the writer lock. */
     private final Writer writer;
+    /** Readers for {@link #get}, one per thread: each keeps a checksum state and a view of the ring. */
+    private final ThreadLocal<FrameReader> readers;
     private volatile boolean closed;
 
     private Pool(Path path, SharedChannel shared, PoolMapping map) {
@@ -57,6 +59,7 @@ public final class Pool implements AutoCloseable {
         this.map = map;
         this.lock = new WriterLock(map, shared, TimeUnit.MILLISECONDS.toNanos(LOCK_TIMEOUT_MILLIS));
         this.writer = new Writer();
+        this.readers = ThreadLocal.withInitial(() -> new FrameReader(map));
     }
 
     // ------------------------------------------------------------------ create / open
@@ -469,7 +472,7 @@ public final class Pool implements AutoCloseable {
             // Seqs start at 1; a negative seq would also index outside the slot table.
             return Optional.empty();
         }
-        FrameReader reader = new FrameReader(map);
+        FrameReader reader = readers.get();
         for (int attempt = 0; attempt < 8; attempt++) {
             long head = map.headAcquire();
             long tail = map.tailAcquire();
