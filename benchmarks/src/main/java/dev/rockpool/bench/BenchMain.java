@@ -1,0 +1,283 @@
+package dev.rockpool.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs every benchmark in one go and reports figures and ratios side by side: the JMH engine benchmarks (forked JVMs),
+ * the cross-process follow latency, and the end-to-end connector and CLI runs. Started by {@code bin/rockpool-bench}.
+ *
+ * <pre>
+ * BenchMain [--quick] [--json FILE] [--markdown FILE] [--chart FILE] [--cli PATH] [--only jmh,follow,e2e,cli]
+ *           [--jmh REGEX] [--messages N]
+ * </pre>
+ */
+public final class BenchMain {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private boolean quick;
+    private Path jsonFile;
+    private Path markdownFile;
+    private Path chartFile;
+    private Path cli;
+    private Set<String> only = Set.of("jmh", "follow", "e2e", "cli");
+    private String jmhInclude = "dev\\.rockpool\\.bench\\.jmh\\..*";
+    private int messages = -1;
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchMain main = new BenchMain();
+        try {
+            main.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("rockpool-bench: " + e.getMessage());
+            System.err.println("usage: rockpool-bench [--quick] [--json FILE] [--markdown FILE] [--chart FILE]"
+                    + " [--cli PATH] [--only jmh,follow,e2e,cli] [--jmh REGEX] [--messages N]");
+            System.exit(2);
+        }
+        System.exit(main.run());
+    }
+
+    private void parse(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--quick" -> quick = true;
+                case "--json" -> jsonFile = Path.of(value(args, ++i, a));
+                case "--markdown" -> markdownFile = Path.of(value(args, ++i, a));
+                case "--chart" -> chartFile = Path.of(value(args, ++i, a));
+                case "--cli" -> cli = Path.of(value(args, ++i, a));
+                case "--only" -> only = Set.of(value(args, ++i, a).split(","));
+                case "--jmh" -> jmhInclude = value(args, ++i, a);
+                case "--messages" -> messages = Integer.parseInt(value(args, ++i, a));
+                default -> throw new IllegalArgumentException("unknown option: " + a);
+            }
+        }
+        for (String part : only) {
+            if (!Set.of("jmh", "follow", "e2e", "cli").contains(part)) {
+                throw new IllegalArgumentException("--only " + part + ": expected jmh, follow, e2e or cli");
+            }
+        }
+        if (messages < 0) {
+            messages = quick ? 200_000 : 1_000_000;
+        }
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private int run() throws Exception {
+        Results results = new Results();
+        results.machine.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        results.machine.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        results.machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        results.machine.put("cpu", cpuModel());
+        results.machine.put("memory", (osMemory() >> 20) + " MiB");
+        results.machine.put("mode", quick ? "quick" : "full");
+        results.machine.put("started", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        long start = System.nanoTime();
+        Path work = Files.createTempDirectory("rockpool-bench-");
+        try {
+            if (only.contains("jmh")) {
+                runJmh(results);
+            }
+            if (only.contains("follow")) {
+                runFollow(results, work);
+            }
+            if (only.contains("e2e") || only.contains("cli")) {
+                runEndToEnd(results, work);
+            }
+        } finally {
+            deleteTree(work);
+        }
+        results.machine.put("minutes", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 60e9));
+        Report report = new Report(results);
+        report.printTable(System.out);
+        if (jsonFile != null) {
+            JSON.writeValue(jsonFile.toFile(), report.toJson(JSON));
+            System.out.println("results: " + jsonFile);
+        }
+        if (markdownFile != null) {
+            try (PrintStream out = new PrintStream(Files.newOutputStream(markdownFile), true, "UTF-8")) {
+                report.printMarkdown(out);
+            }
+            System.out.println("markdown: " + markdownFile);
+        }
+        if (chartFile != null) {
+            Charts.draw(results, chartFile);
+            System.out.println("chart: " + chartFile);
+        }
+        return 0;
+    }
+
+    private void runJmh(Results results) throws RunnerException {
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include(jmhInclude)
+                .shouldFailOnError(true)
+                .verbosity(VerboseMode.NORMAL);
+        if (quick) {
+            options.forks(1).warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
+                    .measurementIterations(2).measurementTime(TimeValue.seconds(1));
+        } else {
+            options.forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(2))
+                    .measurementIterations(5).measurementTime(TimeValue.seconds(2));
+        }
+        Collection<RunResult> runs = new Runner(options.build()).run();
+        for (RunResult r : runs) {
+            String name = r.getParams().getBenchmark();
+            name = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
+            String size = r.getParams().getParam("size");
+            results.jmh.put(name + "@" + size, new double[] {r.getPrimaryResult().getScore(),
+                    r.getPrimaryResult().getScoreError()});
+        }
+    }
+
+    private void runFollow(Results results, Path work) throws Exception {
+        int count = quick ? 5_000 : 20_000;
+        for (String strategy : List.of("backoff", "spin")) {
+            System.out.println("# follow latency, " + strategy + ", " + count + " messages at random gaps of"
+                    + " 0-1000 us");
+            FollowLatency.Result r = FollowLatency.run(work, strategy, count, 1000);
+            System.out.println("#   " + r);
+            results.follow.put(strategy, r);
+        }
+    }
+
+    private void runEndToEnd(Results results, Path work) throws Exception {
+        try (EndToEnd e2e = new EndToEnd(work.resolve("e2e"), messages)) {
+            System.out.println("# end to end: " + messages + " messages of " + EndToEnd.SIZE + " bytes");
+            e2e.start();
+            List<EndToEnd.Figure> figures = new ArrayList<>();
+            if (only.contains("e2e")) {
+                figures.add(step(e2e::rawProducer));
+                figures.add(step(e2e::rockpoolSource));
+                figures.add(step(e2e::fileStreamSource));
+                figures.add(step(e2e::rawConsumer));
+                figures.add(step(e2e::rockpoolSink));
+                figures.add(step(e2e::fileStreamSink));
+            }
+            if (only.contains("cli")) {
+                figures.add(step(e2e::engineParseAppend));
+                if (cli != null) {
+                    figures.add(step(() -> e2e.cliFeed(cli)));
+                } else {
+                    System.out.println("# cli feed skipped: no --cli PATH");
+                }
+            }
+            for (EndToEnd.Figure f : figures) {
+                if (f != null) {
+                    results.e2e.put(f.name(), f);
+                }
+            }
+        }
+    }
+
+    /** Runs one case; a case that fails is reported and leaves a gap in the table instead of ending the run. */
+    private static EndToEnd.Figure step(Step step) {
+        try {
+            EndToEnd.Figure f = step.run();
+            System.out.printf(Locale.ROOT, "#   %-22s %12.0f msg/s  (wall %.2f s)%n", f.name(), f.rate(),
+                    f.wallSeconds());
+            return f;
+        } catch (Exception | Error e) {
+            System.out.println("#   FAILED: " + e);
+            e.printStackTrace(System.out);
+            return null;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        EndToEnd.Figure run() throws Exception;
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException ignored) {
+            // not Linux: the architecture in "os" is all we report
+        }
+        return System.getProperty("os.arch");
+    }
+
+    private static long osMemory() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getTotalMemorySize();
+        }
+        return 0;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /** Everything measured in one run. */
+    static final class Results {
+        final Map<String, String> machine = new LinkedHashMap<>();
+        /** "Class.method@size" → {score, error} in ops/s. */
+        final Map<String, double[]> jmh = new LinkedHashMap<>();
+        final Map<String, FollowLatency.Result> follow = new LinkedHashMap<>();
+        final Map<String, EndToEnd.Figure> e2e = new LinkedHashMap<>();
+
+        /** A JMH score, or NaN if that case did not run. */
+        double score(String key) {
+            double[] v = jmh.get(key);
+            return v == null ? Double.NaN : v[0];
+        }
+
+        double rate(String name) {
+            EndToEnd.Figure f = e2e.get(name);
+            return f == null ? Double.NaN : f.rate();
+        }
+
+        ObjectNode machineJson(ObjectMapper mapper) {
+            ObjectNode node = mapper.createObjectNode();
+            machine.forEach(node::put);
+            return node;
+        }
+
+        ArrayNode jmhJson(ObjectMapper mapper) {
+            ArrayNode array = mapper.createArrayNode();
+            jmh.forEach((k, v) -> array.addObject().put("case", k).put("opsPerSecond", v[0]).put("error", v[1]));
+            return array;
+        }
+    }
+}

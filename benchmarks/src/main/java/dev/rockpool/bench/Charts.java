@@ -1,0 +1,104 @@
+package dev.rockpool.bench;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.imageio.ImageIO;
+
+/** Draws throughput by case (engine cases by message size; end-to-end cases) into one PNG with XChart. */
+final class Charts {
+    private static final int WIDTH = 1400;
+    private static final int HEIGHT = 560;
+
+    private Charts() {
+    }
+
+    static void draw(BenchMain.Results r, Path file) throws IOException {
+        Map<String, String> engine = new LinkedHashMap<>();
+        engine.put("append rockpool trusted", "AppendBenchmark.rockpoolTrusted");
+        engine.put("append rockpool parse", "AppendBenchmark.rockpoolParse");
+        engine.put("append raw mmap", "AppendBenchmark.rawMmap");
+        engine.put("append Chronicle", "AppendBenchmark.chronicle");
+        engine.put("append FileChannel", "AppendBenchmark.fileChannel");
+        engine.put("batch 100 rockpool", "WriterBenchmark.rockpoolBatch100");
+        engine.put("2 writers rockpool", "WriterBenchmark.rockpoolTwoWriters");
+        engine.put("2 writers Chronicle", "WriterBenchmark.chronicleTwoWriters");
+        engine.put("read rockpool", "ReadBenchmark.rockpoolSequential");
+        engine.put("read Chronicle", "ReadBenchmark.chronicleSequential");
+        engine.put("read raw mmap", "ReadBenchmark.rawMmapSequential");
+        engine.put("get rockpool", "ReadBenchmark.rockpoolGetRandom");
+        engine.put("get Chronicle", "ReadBenchmark.chronicleGetRandom");
+
+        List<BufferedImage> images = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (String label : engine.keySet()) {
+            if (!Double.isNaN(r.score(engine.get(label) + "@128")) || !Double.isNaN(r.score(engine.get(label)
+                    + "@1024"))) {
+                names.add(label);
+            }
+        }
+        if (!names.isEmpty()) {
+            CategoryChart chart = chart("Engine throughput (messages/s, log scale) — " + r.machine.get("cores")
+                    + " cores, " + r.machine.get("jdk"));
+            for (String size : List.of("128", "1024")) {
+                List<Double> values = new ArrayList<>();
+                for (String n : names) {
+                    double v = r.score(engine.get(n) + "@" + size);
+                    values.add(Double.isNaN(v) ? 0.0 : v);
+                }
+                chart.addSeries(size.equals("128") ? "128 B" : "1 KiB", names, values);
+            }
+            chart.getStyler().setYAxisLogarithmic(true);
+            images.add(BitmapEncoder.getBufferedImage(chart));
+        }
+        if (!r.e2e.isEmpty()) {
+            CategoryChart chart = chart("End to end, " + r.e2e.values().iterator().next().messages()
+                    + " messages of " + EndToEnd.SIZE + " B (messages/s)");
+            List<String> cases = new ArrayList<>(r.e2e.keySet());
+            List<Double> values = new ArrayList<>();
+            for (String c : cases) {
+                values.add(r.e2e.get(c).rate());
+            }
+            chart.addSeries("messages/s", cases, values);
+            chart.getStyler().setLegendVisible(false);
+            images.add(BitmapEncoder.getBufferedImage(chart));
+        }
+        int height = images.stream().mapToInt(BufferedImage::getHeight).sum();
+        BufferedImage out = new BufferedImage(WIDTH, Math.max(height, 1), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, WIDTH, out.getHeight());
+        int y = 0;
+        for (BufferedImage image : images) {
+            g.drawImage(image, 0, y, null);
+            y += image.getHeight();
+        }
+        g.dispose();
+        ImageIO.write(out, "png", file.toFile());
+    }
+
+    private static CategoryChart chart(String title) {
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).build();
+        Styler styler = chart.getStyler();
+        styler.setLegendPosition(Styler.LegendPosition.InsideNE);
+        styler.setChartBackgroundColor(Color.WHITE);
+        styler.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        chart.getStyler().setXAxisLabelRotation(30);
+        chart.getStyler().setAvailableSpaceFill(0.8);
+        chart.getStyler().setOverlapped(false);
+        return chart;
+    }
+}

@@ -1,0 +1,206 @@
+package dev.rockpool.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The figures and ratios of one run, as a console table, Markdown and JSON. */
+final class Report {
+    /** A measured figure: a throughput in messages per second, or a latency in nanoseconds. */
+    record Figure(String group, String name, double value, String unit) {
+    }
+
+    /**
+     * A ratio of two figures. {@code target} is the minimum we aim at (or, for latencies, the maximum: {@code
+     * atMost}); NaN when the ratio is reported for information only.
+     */
+    record Ratio(String name, double value, double target, boolean atMost, String meaning) {
+        String verdict() {
+            if (Double.isNaN(target)) {
+                return "";
+            }
+            if (Double.isNaN(value)) {
+                return "not run";
+            }
+            return (atMost ? value <= target : value >= target) ? "met" : "MISSED";
+        }
+    }
+
+    private final BenchMain.Results results;
+    final List<Figure> figures = new ArrayList<>();
+    final List<Ratio> ratios = new ArrayList<>();
+
+    Report(BenchMain.Results r) {
+        this.results = r;
+        for (String size : List.of("128", "1024")) {
+            String g = "append " + label(size) + ", 1 writer, fast";
+            fig(g, "rockpool (JsonData.trusted)", "AppendBenchmark.rockpoolTrusted@" + size);
+            fig(g, "rockpool (JsonData.parse)", "AppendBenchmark.rockpoolParse@" + size);
+            fig(g, "(a) raw MappedByteBuffer, the floor", "AppendBenchmark.rawMmap@" + size);
+            fig(g, "(b) Chronicle Queue", "AppendBenchmark.chronicle@" + size);
+            fig(g, "(c) FileChannel append", "AppendBenchmark.fileChannel@" + size);
+            g = "writers " + label(size);
+            fig(g, "rockpool appendBatch, 100 per batch", "WriterBenchmark.rockpoolBatch100@" + size);
+            fig(g, "rockpool, 2 threads contending", "WriterBenchmark.rockpoolTwoWriters@" + size);
+            fig(g, "Chronicle Queue, 2 threads contending", "WriterBenchmark.chronicleTwoWriters@" + size);
+            g = "read " + label(size) + ", full 64 MiB pool";
+            fig(g, "rockpool cursor, sequential", "ReadBenchmark.rockpoolSequential@" + size);
+            fig(g, "Chronicle tailer, sequential", "ReadBenchmark.chronicleSequential@" + size);
+            fig(g, "raw mmap, sequential (floor)", "ReadBenchmark.rawMmapSequential@" + size);
+            fig(g, "rockpool get(random seq)", "ReadBenchmark.rockpoolGetRandom@" + size);
+            fig(g, "Chronicle moveToIndex(random)", "ReadBenchmark.chronicleGetRandom@" + size);
+        }
+        for (FollowLatency.Result f : r.follow.values()) {
+            String g = "follow latency, " + (f.strategy().equals("spin") ? "busy-spin" : "default backoff")
+                    + " (" + f.samples() + " samples)";
+            figures.add(new Figure(g, "p50", f.p50(), "ns"));
+            figures.add(new Figure(g, "p99", f.p99(), "ns"));
+            figures.add(new Figure(g, "p99.9", f.p999(), "ns"));
+            figures.add(new Figure(g, "max", f.max(), "ns"));
+        }
+        for (EndToEnd.Figure f : r.e2e.values()) {
+            String g = f.name().startsWith("source") ? "source: pool/file → topic"
+                    : f.name().startsWith("sink") ? "sink: topic → pool/file" : "CLI ingest";
+            figures.add(new Figure(g, f.name() + " (" + f.messages() + " msgs, wall "
+                    + String.format(Locale.ROOT, "%.1f s", f.wallSeconds()) + ")", f.rate(), "msg/s"));
+        }
+
+        ratio("append 128 B: rockpool / Chronicle", "AppendBenchmark.rockpoolTrusted@128",
+                "AppendBenchmark.chronicle@128", 2.0, "trusted bytes; target ≥ 2");
+        ratio("append 128 B: rockpool / raw mmap", "AppendBenchmark.rockpoolTrusted@128",
+                "AppendBenchmark.rawMmap@128", 0.3, "trusted bytes; target ≥ 0.3");
+        ratio("append 128 B: rockpool parse / Chronicle", "AppendBenchmark.rockpoolParse@128",
+                "AppendBenchmark.chronicle@128", Double.NaN, "with Jackson validation");
+        ratio("append 128 B: parse / trusted", "AppendBenchmark.rockpoolParse@128",
+                "AppendBenchmark.rockpoolTrusted@128", Double.NaN, "what validation costs");
+        ratio("append 128 B: rockpool / FileChannel", "AppendBenchmark.rockpoolTrusted@128",
+                "AppendBenchmark.fileChannel@128", Double.NaN, "");
+        ratio("append 1 KiB: rockpool / Chronicle", "AppendBenchmark.rockpoolTrusted@1024",
+                "AppendBenchmark.chronicle@1024", Double.NaN, "");
+        ratio("append 1 KiB: rockpool / raw mmap", "AppendBenchmark.rockpoolTrusted@1024",
+                "AppendBenchmark.rawMmap@1024", Double.NaN, "");
+        ratio("batch of 100 / single append, 128 B", "WriterBenchmark.rockpoolBatch100@128",
+                "AppendBenchmark.rockpoolTrusted@128", Double.NaN, "what one lock per batch buys");
+        ratio("2 writers 128 B: rockpool / Chronicle", "WriterBenchmark.rockpoolTwoWriters@128",
+                "WriterBenchmark.chronicleTwoWriters@128", Double.NaN, "");
+        ratio("sequential read 128 B: rockpool / Chronicle", "ReadBenchmark.rockpoolSequential@128",
+                "ReadBenchmark.chronicleSequential@128", 1.5, "target ≥ 1.5");
+        ratio("sequential read 1 KiB: rockpool / Chronicle", "ReadBenchmark.rockpoolSequential@1024",
+                "ReadBenchmark.chronicleSequential@1024", 1.5, "target ≥ 1.5");
+        ratio("sequential read 128 B: rockpool / raw mmap", "ReadBenchmark.rockpoolSequential@128",
+                "ReadBenchmark.rawMmapSequential@128", Double.NaN, "");
+        ratio("random get 128 B: rockpool / Chronicle", "ReadBenchmark.rockpoolGetRandom@128",
+                "ReadBenchmark.chronicleGetRandom@128", Double.NaN, "");
+        FollowLatency.Result spin = r.follow.get("spin");
+        FollowLatency.Result backoff = r.follow.get("backoff");
+        ratios.add(new Ratio("follow p99, busy-spin (µs)", spin == null ? Double.NaN : spin.p99() / 1e3, 50, true,
+                "target ≤ 50 µs"));
+        ratios.add(new Ratio("follow p99, default backoff (µs)", backoff == null ? Double.NaN
+                : backoff.p99() / 1e3, 2000, true, "target ≤ 2 ms"));
+        e2eRatio("source / raw producer", "source rockpool", "source raw producer", 0.9, "target ≥ 0.9");
+        e2eRatio("source / FileStream", "source rockpool", "source FileStream", 3.0, "target ≥ 3");
+        e2eRatio("sink / raw consumer", "sink rockpool", "sink raw consumer", 0.8, "target ≥ 0.8");
+        e2eRatio("sink / FileStream", "sink rockpool", "sink FileStream", Double.NaN, "");
+        e2eRatio("CLI feed / engine parse+append", "cli feed -f", "engine parse+append", Double.NaN,
+                "process, file reading and receipts");
+    }
+
+    private static String label(String size) {
+        return size.equals("128") ? "128 B" : "1 KiB";
+    }
+
+    private void fig(String group, String name, String key) {
+        double v = results.score(key);
+        if (!Double.isNaN(v)) {
+            figures.add(new Figure(group, name, v, "msg/s"));
+        }
+    }
+
+    private void ratio(String name, String numerator, String denominator, double target, String meaning) {
+        ratios.add(new Ratio(name, results.score(numerator) / results.score(denominator), target, false, meaning));
+    }
+
+    private void e2eRatio(String name, String numerator, String denominator, double target, String meaning) {
+        ratios.add(new Ratio(name, results.rate(numerator) / results.rate(denominator), target, false, meaning));
+    }
+
+    static String format(double v, String unit) {
+        if (Double.isNaN(v)) {
+            return "—";
+        }
+        if (unit.equals("ns")) {
+            return v >= 1e6 ? String.format(Locale.ROOT, "%.2f ms", v / 1e6)
+                    : String.format(Locale.ROOT, "%.1f µs", v / 1e3);
+        }
+        if (v >= 1e6) {
+            return String.format(Locale.ROOT, "%.2f M %s", v / 1e6, unit);
+        }
+        return String.format(Locale.ROOT, "%.0f k %s", v / 1e3, unit);
+    }
+
+    void printTable(PrintStream out) {
+        out.println();
+        out.println("rockpool benchmarks — " + results.machine);
+        String group = null;
+        for (Figure f : figures) {
+            if (!f.group().equals(group)) {
+                group = f.group();
+                out.println();
+                out.println(group);
+            }
+            out.printf(Locale.ROOT, "  %-52s %18s%n", f.name(), format(f.value(), f.unit()));
+        }
+        out.println();
+        out.println("ratios");
+        for (Ratio r : ratios) {
+            out.printf(Locale.ROOT, "  %-46s %8s  %-7s %s%n", r.name(), Double.isNaN(r.value()) ? "—"
+                    : String.format(Locale.ROOT, "%.2f", r.value()), r.verdict(), r.meaning());
+        }
+        out.println();
+    }
+
+    void printMarkdown(PrintStream out) {
+        out.println("| case | figure |");
+        out.println("|---|---:|");
+        String group = null;
+        for (Figure f : figures) {
+            if (!f.group().equals(group)) {
+                group = f.group();
+                out.println("| **" + group + "** | |");
+            }
+            out.println("| " + f.name() + " | " + format(f.value(), f.unit()) + " |");
+        }
+        out.println();
+        out.println("| ratio | value | target | verdict |");
+        out.println("|---|---:|---|---|");
+        for (Ratio r : ratios) {
+            out.println("| " + r.name() + " | " + (Double.isNaN(r.value()) ? "—"
+                    : String.format(Locale.ROOT, "%.2f", r.value())) + " | " + r.meaning() + " | " + r.verdict()
+                    + " |");
+        }
+    }
+
+    ObjectNode toJson(ObjectMapper mapper) {
+        ObjectNode root = mapper.createObjectNode();
+        root.set("machine", results.machineJson(mapper));
+        ArrayNode figs = root.putArray("figures");
+        for (Figure f : figures) {
+            figs.addObject().put("group", f.group()).put("case", f.name()).put("value", f.value())
+                    .put("unit", f.unit());
+        }
+        ArrayNode rs = root.putArray("ratios");
+        for (Ratio r : ratios) {
+            ObjectNode n = rs.addObject().put("ratio", r.name()).put("value", r.value());
+            if (!Double.isNaN(r.target())) {
+                n.put("target", r.target()).put(r.atMost() ? "atMost" : "atLeast", true).put("verdict", r.verdict());
+            }
+        }
+        root.set("jmh", results.jmhJson(mapper));
+        return root;
+    }
+}
