@@ -1,0 +1,401 @@
+package dev.rockpool.connect.sink;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rockpool.filter.JqPredicate;
+import dev.rockpool.filter.TimeFormat;
+import dev.rockpool.pool.Draft;
+import dev.rockpool.pool.Durability;
+import dev.rockpool.pool.ErrorKind;
+import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.Origin;
+import dev.rockpool.pool.Pool;
+import dev.rockpool.pool.PoolDirectory;
+import dev.rockpool.pool.PoolException;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes records to pools: one {@link Pool#appendBatch} per pool per {@link #put}. Each message carries its Kafka
+ * origin (original topic, partition, offset) in its meta; that is how the task finds, after a crash, what it already
+ * wrote, so that nothing is written twice and nothing is lost:
+ * <ul>
+ * <li>{@link #open} reads the pools of the assigned partitions (once per pool, then only what is new) and notes the
+ *     highest written offset per partition;</li>
+ * <li>{@link #put} skips records at or below that offset, and when a whole batch of a partition is at or below it,
+ *     seeks the consumer past it ({@code context.offset(tp, last + 1)}). The seek is made there rather than in
+ *     {@code open()} so that it only ever moves forward: the committed offset may already be past the last written
+ *     message (filtered or dead-lettered records), and seeking back would read those again;</li>
+ * <li>{@link #preCommit} returns only offsets of records that are in a pool with the configured durability (or
+ *     were filtered out or reported as bad).</li>
+ * </ul>
+ */
+public class PoolSinkTask extends SinkTask {
+    private static final Logger log = LoggerFactory.getLogger(PoolSinkTask.class);
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private PoolSinkConfig config;
+    private PoolDirectory directory;
+    private List<String> staticTags;
+    private String tagsHeader;
+    private JqPredicate filter;
+    private Durability durability;
+    private boolean tolerateAll;
+    private ErrantRecordReporter reporter;
+
+    /** Open pools by reference (name or path, after ${topic}). */
+    private final Map<String, PoolTarget> targets = new HashMap<>();
+    /** Per partition: the next offset to commit, i.e. one past the last record that is done. */
+    private final Map<TopicPartition, Long> done = new HashMap<>();
+    /** Partitions just assigned whose pool already held messages: the highest offset written, not yet passed. */
+    private final Map<TopicPartition, Long> resumeAfter = new HashMap<>();
+
+    @Override
+    public String version() {
+        return PoolSinkConnector.VERSION;
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new PoolSinkConfig(props);
+        directory = config.poolDirectory();
+        staticTags = List.copyOf(config.tags());
+        tagsHeader = config.tagsHeader();
+        filter = config.filter();
+        durability = config.durability();
+        tolerateAll = "all".equalsIgnoreCase(props.getOrDefault("errors.tolerance", "none").trim());
+        reporter = errantRecordReporter();
+        log.info("Pool sink task started: pool={} dir={} durability={} errors.tolerance={}", config.poolTemplate(),
+                directory.dir(), PoolSinkConfig.label(durability), tolerateAll ? "all" : "none");
+    }
+
+    private ErrantRecordReporter errantRecordReporter() {
+        try {
+            return context.errantRecordReporter();
+        } catch (NoSuchMethodError | NoClassDefFoundError e) {
+            // A worker older than Kafka 2.6 has no reporter: bad records then fail the task.
+            return null;
+        }
+    }
+
+    @Override
+    public void open(Collection<TopicPartition> partitions) {
+        Map<String, PoolTarget> refreshed = new LinkedHashMap<>();
+        for (TopicPartition tp : partitions) {
+            String ref = config.poolFor(tp.topic());
+            if (!refreshed.containsKey(ref) && (targets.containsKey(ref) || Files.exists(directory.pathOf(ref)))) {
+                refreshed.put(ref, target(ref));
+            }
+        }
+        // Pools reached through an SMT that renames topics may hold these partitions too: bring them up to date.
+        for (PoolTarget t : targets.values()) {
+            refreshed.putIfAbsent(t.ref(), t);
+        }
+        for (PoolTarget t : refreshed.values()) {
+            long read = refreshPool(t);
+            log.debug("Read {} new messages of pool {} for recovery", read, t.ref());
+        }
+        for (TopicPartition tp : partitions) {
+            Long last = null;
+            for (PoolTarget t : targets.values()) {
+                Long h = t.highest(tp);
+                if (h != null && (last == null || h > last)) {
+                    last = h;
+                }
+            }
+            if (last != null) {
+                resumeAfter.put(tp, last);
+                log.info("{} was written up to offset {}: resuming after it", tp, last);
+            }
+        }
+    }
+
+    @Override
+    public void close(Collection<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            done.remove(tp);
+            resumeAfter.remove(tp);
+        }
+    }
+
+    @Override
+    public void put(Collection<SinkRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        Map<PoolTarget, List<Entry>> batches = new LinkedHashMap<>();
+        Map<TopicPartition, Long> lastInBatch = new HashMap<>();
+        DataException failure = null;
+        for (SinkRecord record : records) {
+            TopicPartition tp = new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
+            long offset = record.originalKafkaOffset();
+            lastInBatch.merge(tp, offset, Math::max);
+            PoolTarget target = target(config.poolFor(record.topic()));
+            if (target.holds(tp, offset)) {
+                markDone(tp, offset);
+                continue;
+            }
+            Draft draft;
+            try {
+                JsonData data = RecordValues.toData(record.valueSchema(), record.value());
+                List<String> tags = HeaderTags.of(staticTags, record.headers(), tagsHeader);
+                Origin origin = new Origin(tp.topic(), tp.partition(), offset);
+                if (filter != null && !keep(record, tags, origin, data)) {
+                    markDone(tp, offset);
+                    continue;
+                }
+                draft = new Draft(tags, origin, data);
+            } catch (DataException e) {
+                failure = bad(record, e);
+                if (failure != null) {
+                    break;
+                }
+                markDone(tp, offset);
+                continue;
+            }
+            batches.computeIfAbsent(target, t -> new ArrayList<>()).add(new Entry(record, tp, draft));
+        }
+        for (Map.Entry<PoolTarget, List<Entry>> batch : batches.entrySet()) {
+            DataException f = write(batch.getKey(), batch.getValue());
+            if (f != null && failure == null) {
+                failure = f;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        seekPastWritten(lastInBatch);
+    }
+
+    /**
+     * After a restart the consumer resumes at the committed offset, which may be behind what is already in the pool:
+     * those records were skipped above; if a partition's whole batch was such records, jump the consumer forward.
+     */
+    private void seekPastWritten(Map<TopicPartition, Long> lastInBatch) {
+        for (Map.Entry<TopicPartition, Long> e : lastInBatch.entrySet()) {
+            TopicPartition tp = e.getKey();
+            Long after = resumeAfter.get(tp);
+            if (after == null) {
+                continue;
+            }
+            if (e.getValue() < after) {
+                log.info("Skipping {} to offset {}: the records before it are already in the pool", tp, after + 1);
+                context.offset(tp, after + 1);
+                done.put(tp, after + 1);
+            }
+            resumeAfter.remove(tp);
+        }
+    }
+
+    /** The envelope the filter sees: no seq yet, the record timestamp as time. */
+    private boolean keep(SinkRecord record, List<String> tags, Origin origin, JsonData data) {
+        ObjectNode envelope = NODES.objectNode();
+        Long timestamp = record.timestamp();
+        if (timestamp != null && timestamp >= 0) {
+            envelope.put("time", TimeFormat.format(timestamp * 1_000_000L));
+        } else {
+            envelope.putNull("time");
+        }
+        ObjectNode meta = envelope.putObject("meta");
+        ArrayNode tagArray = meta.putArray("tags");
+        tags.forEach(tagArray::add);
+        meta.putObject("origin").put("topic", origin.topic()).put("partition", origin.partition())
+                .put("offset", origin.offset());
+        envelope.set("data", RecordValues.tree(data));
+        try {
+            return filter.test(envelope);
+        } catch (PoolException e) {
+            // A non-boolean result: the expression is wrong for every record, not this record's fault.
+            throw new ConnectException(PoolSinkConfig.FILTER_WHERE_CONFIG + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Appends one pool's batch. The engine checks the whole batch before writing any of it; if it refuses one
+     * message (too large for the pool, a tag too long) nothing is written, and the messages are then appended one by
+     * one, in order, so that the good ones around the bad one go in exactly once.
+     *
+     * @return the failure to throw, if a bad message is not tolerated (the messages before it are written)
+     */
+    private DataException write(PoolTarget target, List<Entry> entries) {
+        List<Draft> drafts = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            drafts.add(e.draft);
+        }
+        try {
+            target.pool().appendBatch(drafts, durability);
+            for (Entry e : entries) {
+                written(target, e);
+            }
+            return null;
+        } catch (PoolException batchError) {
+            if (batchError.kind() != ErrorKind.USAGE) {
+                throw poolFailure(target, "cannot append", batchError);
+            }
+        }
+        for (Entry e : entries) {
+            try {
+                target.pool().append(e.draft, durability);
+                written(target, e);
+            } catch (PoolException error) {
+                if (error.kind() != ErrorKind.USAGE) {
+                    throw poolFailure(target, "cannot append", error);
+                }
+                DataException failure = bad(e.record, new DataException(error.getMessage()));
+                if (failure != null) {
+                    return failure;
+                }
+                markDone(e.tp, e.draft.origin().offset());
+            }
+        }
+        return null;
+    }
+
+    private void written(PoolTarget target, Entry e) {
+        long offset = e.draft.origin().offset();
+        target.record(e.tp, offset);
+        markDone(e.tp, offset);
+    }
+
+    /**
+     * Handles a bad record: reported to the errant record reporter (the dead-letter queue) when
+     * {@code errors.tolerance=all}; otherwise returned as the failure that stops the task.
+     */
+    private DataException bad(SinkRecord record, DataException cause) {
+        String where = "topic " + record.originalTopic() + " partition " + record.originalKafkaPartition()
+                + " offset " + record.originalKafkaOffset();
+        if (!tolerateAll || reporter == null) {
+            return new DataException("Bad record at " + where + ": " + cause.getMessage(), cause);
+        }
+        log.warn("Bad record at {} sent to the errant record reporter: {}", where, cause.getMessage());
+        reporter.report(record, cause);
+        return null;
+    }
+
+    private void markDone(TopicPartition tp, long offset) {
+        done.merge(tp, offset + 1, Math::max);
+    }
+
+    /** The open pool for a reference; opened (or created) and read for recovery on first use. */
+    private PoolTarget target(String ref) {
+        PoolTarget target = targets.get(ref);
+        if (target == null) {
+            target = new PoolTarget(ref, openPool(ref));
+            targets.put(ref, target);
+            refreshPool(target);
+        }
+        return target;
+    }
+
+    private long refreshPool(PoolTarget target) {
+        try {
+            return target.refresh();
+        } catch (PoolException e) {
+            throw poolFailure(target, "cannot read back for recovery", e);
+        }
+    }
+
+    private Pool openPool(String ref) {
+        Path path;
+        try {
+            path = directory.pathOf(ref);
+        } catch (PoolException e) {
+            throw new ConnectException("Pool '" + ref + "' (" + PoolSinkConfig.POOL_CONFIG + "="
+                    + config.poolTemplate() + "): " + e.getMessage(), e);
+        }
+        Pool pool;
+        try {
+            if (!config.createPools() || Files.exists(path)) {
+                pool = Pool.open(path);
+            } else {
+                pool = directory.openOrCreate(ref, config.poolOptions());
+                log.info("Opened pool {} at {} (created if missing, size {})", ref, path,
+                        config.getString(PoolSinkConfig.POOL_SIZE_CONFIG));
+            }
+        } catch (PoolException e) {
+            String hint = e.kind() == ErrorKind.NOT_FOUND && !config.createPools()
+                    ? " (" + PoolSinkConfig.POOL_CREATE_CONFIG + "=false: create it first, e.g. rockpool pool create "
+                    + ref + ")" : "";
+            throw new ConnectException("Cannot open pool '" + ref + "' at " + path + ": " + e.kind().label() + ": "
+                    + e.getMessage() + hint, e);
+        }
+        if (!Files.isWritable(path)) {
+            pool.close();
+            throw new ConnectException("Cannot write to pool '" + ref + "' at " + path
+                    + ": Permission: the file is read-only for the worker's user");
+        }
+        return pool;
+    }
+
+    private RuntimeException poolFailure(PoolTarget target, String what, PoolException e) {
+        String message = "Pool '" + target.ref() + "' at " + target.pool().path() + ": " + what + ": "
+                + e.kind().label() + ": " + e.getMessage();
+        if (e.kind() == ErrorKind.BUSY) {
+            // Another writer holds the lock: the batch was not written, and put() may be retried as a whole.
+            return new RetriableException(message, e);
+        }
+        return new ConnectException(message, e);
+    }
+
+    /**
+     * Offsets of records that are done: written with the configured durability (an append returns only once it
+     * is, so this needs no extra flush), filtered out, or reported as bad. Never past what the framework consumed.
+     */
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : currentOffsets.entrySet()) {
+            Long next = done.get(e.getKey());
+            if (next != null) {
+                commit.put(e.getKey(), new OffsetAndMetadata(Math.min(next, e.getValue().offset())));
+            }
+        }
+        return commit;
+    }
+
+    @Override
+    public void flush(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        // Every append returned with the configured durability: there is nothing left to flush.
+    }
+
+    @Override
+    public void stop() {
+        for (PoolTarget t : targets.values()) {
+            t.close();
+        }
+        targets.clear();
+        done.clear();
+        resumeAfter.clear();
+    }
+
+    /** A record converted to a message, waiting for its pool's batch. */
+    private static final class Entry {
+        final SinkRecord record;
+        final TopicPartition tp;
+        final Draft draft;
+
+        Entry(SinkRecord record, TopicPartition tp, Draft draft) {
+            this.record = record;
+            this.tp = tp;
+            this.draft = draft;
+        }
+    }
+}
