@@ -83,16 +83,21 @@ public class AppendBenchmark {
         return p;
     }
 
-    /** A fresh 64 MiB pool. */
+    /**
+     * A fresh pool, 64 MiB unless {@code -p poolBytes=N} says otherwise (a diagnostic: with a ring that fits in the
+     * CPU caches the cost of store misses into a cold ring drops out).
+     */
     @State(Scope.Thread)
     public static class PoolState {
+        @Param({"67108864"})
+        public long poolBytes;
         Path dir;
         Pool pool;
 
         @Setup(Level.Trial)
         public void open() {
             dir = BenchFiles.newDir("append");
-            pool = Pool.create(dir.resolve("bench.pool"), PoolOptions.ofSize(POOL_BYTES));
+            pool = Pool.create(dir.resolve("bench.pool"), PoolOptions.ofSize(poolBytes));
         }
 
         @TearDown(Level.Trial)

@@ -72,6 +72,13 @@ public class ReadBenchmark {
     @Param({"128", "1024"})
     public int size;
 
+    /**
+     * Index slots of the pool: 0 for the engine's default (one per 256 ring bytes, fewer slots than a full pool of
+     * 128-byte messages holds), or e.g. {@code -p indexCapacity=524288} for one slot per message.
+     */
+    @Param({"0"})
+    public long indexCapacity;
+
     Path dir;
     Pool pool;
     long oldestSeq;
@@ -92,7 +99,7 @@ public class ReadBenchmark {
     public void fill() throws IOException {
         dir = BenchFiles.newDir("read");
         byte[][] payloads = Payloads.jsonSet(size, DISTINCT);
-        pool = Pool.create(dir.resolve("bench.pool"), PoolOptions.ofSize(AppendBenchmark.POOL_BYTES));
+        pool = Pool.create(dir.resolve("bench.pool"), new PoolOptions(AppendBenchmark.POOL_BYTES, indexCapacity));
         // Write past one full lap so the ring is full and wrapped, as a long-lived pool is.
         long target = 2 * AppendBenchmark.POOL_BYTES / (size + 40);
         for (long i = 0; i < target; i++) {
