@@ -134,12 +134,14 @@ public final class HeaderDescriptor {
     }
 
     /**
-     * Validates the state fields (head, tail, seqs) of a mapped header.
+     * Validates the state fields (head, tail, seqs) of a mapped header. Head may be beyond tail: a writer that had to
+     * drop every message moves head to where its new frame starts before it publishes the tail, and if it dies in
+     * between, that is the state it leaves (the next writer sets tail to head).
      *
      * @throws PoolException Corrupt naming the field and value
      */
     public static void checkState(long head, long tail, long nextSeq, long ringCapacity, Path path) {
-        check(head >= 0 && tail >= head && tail - head <= ringCapacity, path, TAIL_OFFSET,
+        check(head >= 0 && tail >= 0 && tail - head <= ringCapacity, path, TAIL_OFFSET,
                 "head=" + head + " tail=" + tail + " ringCapacity=" + ringCapacity);
         check(head % FrameDescriptor.ALIGNMENT == 0 && tail % FrameDescriptor.ALIGNMENT == 0, path, HEAD_OFFSET,
                 "head=" + head + " tail=" + tail + " are not " + FrameDescriptor.ALIGNMENT + "-byte aligned");

@@ -452,7 +452,9 @@ public final class Pool implements AutoCloseable {
             lastTime = Math.max(lastTime, scan.time());
             lastPosition = scan.position();
         }
-        long newTail = scan.problem() == null ? tail : scan.position();
+        // Head beyond tail: the dead writer dropped every message for a frame it never published. Nothing is
+        // committed below head, so the pool is empty and continues from head.
+        long newTail = head > tail ? head : scan.problem() == null ? tail : scan.position();
         long nextSeq = Math.max(map.stateLong(NEXT_SEQ_OFFSET), lastSeq + 1);
         map.putStateLong(HEAD_SEQ_OFFSET, count == 0 ? nextSeq : headSeq);
         map.putStateLong(COUNT_OFFSET, count);
@@ -569,7 +571,7 @@ public final class Pool implements AutoCloseable {
             oldestTime = oldest.map(Message::timeNanos).orElse(0L);
             newestTime = map.stateLong(LAST_TIME_OFFSET);
         }
-        long used = Math.min(tail - head, map.ringCapacity);
+        long used = Math.max(0, Math.min(tail - head, map.ringCapacity));
         return new PoolInfo(path, id(), HeaderDescriptor.FORMAT_VERSION, map.fileSize(), map.ringCapacity,
                 map.indexCapacity, count, oldestSeq, newestSeq, nextSeq, oldestTime, newestTime, used,
                 map.ringCapacity - used, map.createdNanos());
