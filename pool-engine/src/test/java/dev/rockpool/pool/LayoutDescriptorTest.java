@@ -186,8 +186,10 @@ class LayoutDescriptorTest {
         Path p = dir.resolve("x.pool");
         HeaderDescriptor.checkState(0, 0, 1, 1024, p);
         HeaderDescriptor.checkState(4096, 4096 + 1024, 99, 1024, p);
+        HeaderDescriptor.checkState(8192, 4096, 99, 1024, p); // a writer died after dropping everything: repairable
         assertCorrupt("head=0 tail=2048 ringCapacity=1024", () -> HeaderDescriptor.checkState(0, 2048, 1, 1024, p));
         assertCorrupt("head=-8 tail=0", () -> HeaderDescriptor.checkState(-8, 0, 1, 1024, p));
+        assertCorrupt("head=0 tail=-8", () -> HeaderDescriptor.checkState(0, -8, 1, 1024, p));
         assertCorrupt("head=0 tail=12 are not 8-byte aligned", () -> HeaderDescriptor.checkState(0, 12, 1, 1024, p));
         assertCorrupt("nextSeq=0", () -> HeaderDescriptor.checkState(0, 0, 0, 1024, p));
     }

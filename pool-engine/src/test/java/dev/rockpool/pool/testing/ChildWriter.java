@@ -9,17 +9,20 @@ import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A writer process for the multi-process tests. Arguments: {@code POOL WRITER FIRST_COUNTER COUNT MODE [BATCH]
- * [MAX_PAD]} where COUNT -1 means until killed and MODE is {@code ack} (print {@code ACK <seq> <counter>} after
+ * [MAX_PAD] [GO_FILE]} where COUNT -1 means until killed and MODE is {@code ack} (print {@code ACK <seq> <counter>} after
  * every append returns, flushed, so a test killing this process knows exactly which appends were acknowledged) or
  * {@code progress} (print {@code PROGRESS <n>} every 5000 appends). BATCH &gt; 1 appends that many messages per
  * {@link Pool#appendBatch} call, so the process spends most of its time holding the writer lock. Prints
- * {@code READY} once the pool is open and {@code DONE <n>} at the end.
+ * {@code READY} once the pool is open and {@code DONE <n>} at the end. With GO_FILE it starts appending only once that
+ * file exists, so a test can start the JVM early and still decide the moment the writing begins.
  */
 public final class ChildWriter {
     private ChildWriter() {
@@ -38,6 +41,12 @@ public final class ChildWriter {
         try (Pool pool = Pool.open(file)) {
             out.println("READY");
             out.flush();
+            if (args.length > 7) {
+                Path go = Path.of(args[7]);
+                while (!Files.exists(go)) {
+                    LockSupport.parkNanos(200_000);
+                }
+            }
             long done = 0;
             List<Draft> drafts = new ArrayList<>(batch);
             while (count < 0 || done < count) {
