@@ -1,0 +1,68 @@
+package dev.rockpool.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.rockpool.filter.Envelope;
+import dev.rockpool.pool.ErrorKind;
+import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.Message;
+import dev.rockpool.pool.PoolException;
+
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * Prints messages: {@code jsonl} writes one compact envelope per line, copying the stored data bytes as they are
+ * (no parse); {@code pretty} writes each envelope indented, for people. {@code --data-only} prints just the data.
+ * The default is pretty when stdout is a terminal and jsonl otherwise, so pipes get one message per line.
+ */
+final class MessageOutput {
+    /** The output formats. */
+    enum Format { PRETTY, JSONL }
+
+    private static final ObjectWriter PRETTY = JsonData.MAPPER.writerWithDefaultPrettyPrinter();
+
+    private final Output out;
+    private final Format format;
+    private final boolean dataOnly;
+
+    MessageOutput(Output out, Format format, boolean dataOnly) {
+        this.out = out;
+        this.format = format;
+        this.dataOnly = dataOnly;
+    }
+
+    /** Parses {@code pretty|jsonl}; null picks by whether stdout is a terminal. */
+    static Format format(String text, Io io) {
+        if (text == null) {
+            return io.stdoutTerminal() ? Format.PRETTY : Format.JSONL;
+        }
+        switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "pretty": return Format.PRETTY;
+            case "jsonl": return Format.JSONL;
+            default: throw new PoolException(ErrorKind.USAGE, "format=" + text + ": expected pretty or jsonl");
+        }
+    }
+
+    void write(Message m) {
+        try {
+            if (format == Format.JSONL) {
+                if (dataOnly) {
+                    out.write(m.payloadArray(), m.dataOffset(), m.dataLength());
+                } else {
+                    Envelope.write(m, out.stream());
+                }
+            } else {
+                JsonNode node = dataOnly ? Envelope.data(m) : Envelope.tree(m);
+                out.write(PRETTY.writeValueAsBytes(node));
+            }
+        } catch (IOException e) {
+            throw Output.closed(e);
+        }
+        out.write('\n');
+    }
+
+    void flush() {
+        out.flush();
+    }
+}

@@ -1,0 +1,300 @@
+package dev.rockpool.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rockpool.filter.TimeFormat;
+import dev.rockpool.pool.ErrorKind;
+import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.Pool;
+import dev.rockpool.pool.PoolDirectory;
+import dev.rockpool.pool.PoolException;
+import dev.rockpool.pool.PoolInfo;
+import dev.rockpool.pool.PoolOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code rockpool pool create|list|info|delete}: manage the pool files of a directory. */
+@Command(name = "pool", mixinStandardHelpOptions = true, description = "Create, list, inspect and delete pools.",
+        subcommands = {PoolCommand.Create.class, PoolCommand.ListPools.class, PoolCommand.Info.class,
+                PoolCommand.Delete.class})
+final class PoolCommand implements Callable<Integer> {
+    @ParentCommand
+    Rockpool root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "missing subcommand: create, list, info or delete");
+    }
+
+    /** {@code pool create NAME... [--size 8M] [--index-capacity N] [--json]}. */
+    @Command(name = "create", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Create pools (never overwrites: an existing pool is AlreadyExists).")
+    static final class Create implements Callable<Integer> {
+        @ParentCommand
+        PoolCommand parent;
+
+        @Parameters(arity = "1..*", paramLabel = "NAME", description = "Pool names (or paths containing '/').")
+        List<String> names;
+
+        @Option(names = "--size", paramLabel = "SIZE", defaultValue = "64M",
+                description = "File size, fixed for the pool's life: 64K to 2G (default: ${DEFAULT-VALUE}).")
+        String size;
+
+        @Option(names = "--index-capacity", paramLabel = "N",
+                description = "Seq index slots (default: one per 256 bytes of ring).")
+        Long indexCapacity;
+
+        @Option(names = "--json", description = "Print {\"pools\":[...]} instead of text.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Rockpool root = parent.root;
+            PoolOptions options = new PoolOptions(PoolOptions.parseSize(size), indexCapacity == null ? 0
+                    : checkIndexCapacity(indexCapacity));
+            PoolDirectory dir = root.directory();
+            Output out = new Output(root.io().out());
+            ArrayNode created = JsonNodeFactory.instance.arrayNode();
+            PoolException first = null;
+            for (String name : names) {
+                try (Pool pool = dir.create(Rockpool.checkRef(name), options)) {
+                    PoolInfo info = pool.info();
+                    created.add(infoJson(name, info));
+                    if (!json) {
+                        out.line("created " + name + " (" + human(info.fileSize()) + ") at " + info.path());
+                    }
+                } catch (PoolException e) {
+                    // Go on with the other names, as rm and mkdir do; the first failure sets the exit code.
+                    root.io().error(e);
+                    first = first == null ? e : first;
+                }
+            }
+            if (json) {
+                out.line(render(root.io(), wrap("pools", created)));
+            }
+            out.flush();
+            return first == null ? 0 : first.kind().exitCode();
+        }
+
+        private static long checkIndexCapacity(long n) {
+            if (n < 1) {
+                throw new PoolException(ErrorKind.USAGE, "index-capacity=" + n + ": must be at least 1");
+            }
+            return n;
+        }
+    }
+
+    /** {@code pool list [--json]}. */
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the pools of the directory.")
+    static final class ListPools implements Callable<Integer> {
+        @ParentCommand
+        PoolCommand parent;
+
+        @Option(names = "--json", description = "Print {\"pools\":[...]} instead of text.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Rockpool root = parent.root;
+            PoolDirectory dir = root.directory();
+            Output out = new Output(root.io().out());
+            ArrayNode pools = JsonNodeFactory.instance.arrayNode();
+            if (!json) {
+                out.line(String.format(Locale.ROOT, "%-24s %10s %10s %12s %12s  %s", "NAME", "SIZE", "MESSAGES",
+                        "OLDEST", "NEWEST", "NEWEST TIME"));
+            }
+            for (Path file : dir.list()) {
+                String name = PoolDirectory.nameOf(file);
+                try (Pool pool = Pool.open(file)) {
+                    PoolInfo info = pool.info();
+                    pools.add(infoJson(name, info));
+                    if (!json) {
+                        out.line(String.format(Locale.ROOT, "%-24s %10s %10d %12d %12d  %s", name,
+                                human(info.fileSize()), info.messageCount(), info.oldestSeq(), info.newestSeq(),
+                                info.messageCount() == 0 ? "-" : TimeFormat.format(info.newestTimeNanos())));
+                    }
+                } catch (PoolException e) {
+                    // An unreadable pool is listed with its error instead of failing the whole listing.
+                    ObjectNode entry = pools.addObject().put("name", name).put("path", file.toString());
+                    entry.putObject("error").put("kind", e.kind().label()).put("message", e.getMessage());
+                    if (!json) {
+                        out.line(String.format(Locale.ROOT, "%-24s %s: %s", name, e.kind().label(),
+                                e.getMessage()));
+                    }
+                }
+            }
+            if (json) {
+                out.line(render(root.io(), wrap("pools", pools)));
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code pool info NAME [--json]}. */
+    @Command(name = "info", mixinStandardHelpOptions = true, description = "Show a pool's bounds and usage.")
+    static final class Info implements Callable<Integer> {
+        @ParentCommand
+        PoolCommand parent;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "Pool name (or a path containing '/').")
+        String name;
+
+        @Option(names = "--json", description = "Print a JSON object instead of text.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Rockpool root = parent.root;
+            Output out = new Output(root.io().out());
+            try (Pool pool = root.directory().open(Rockpool.checkRef(name))) {
+                PoolInfo info = pool.info();
+                if (json) {
+                    out.line(render(root.io(), infoJson(name, info)));
+                } else {
+                    out.line("Pool: " + name);
+                    out.line("Path: " + info.path());
+                    out.line("Id: " + info.poolId() + " (format version " + info.formatVersion() + ")");
+                    out.line("Size: " + info.fileSize() + " bytes (" + human(info.fileSize()) + "; ring "
+                            + info.ringCapacity() + " bytes, index " + info.indexCapacity() + " slots)");
+                    out.line("Bounds: oldest=" + info.oldestSeq() + " newest=" + info.newestSeq() + " count="
+                            + info.messageCount() + " next=" + info.nextSeq());
+                    out.line(String.format(Locale.ROOT, "Utilization: used=%dB free=%dB (%.2f%%)",
+                            info.bytesUsed(), info.bytesFree(), percent(info)));
+                    out.line("Times: oldest=" + time(info.oldestTimeNanos(), info.messageCount()) + " newest="
+                            + time(info.newestTimeNanos(), info.messageCount()) + " created="
+                            + TimeFormat.format(info.createdNanos()));
+                }
+            }
+            out.flush();
+            return 0;
+        }
+
+        private static String time(long nanos, long count) {
+            return count == 0 ? "-" : TimeFormat.format(nanos);
+        }
+    }
+
+    /** {@code pool delete NAME... [--json]}. */
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Delete pools. Processes that have one open keep reading their copy until they close it.")
+    static final class Delete implements Callable<Integer> {
+        @ParentCommand
+        PoolCommand parent;
+
+        @Parameters(arity = "1..*", paramLabel = "NAME", description = "Pool names (or paths containing '/').")
+        List<String> names;
+
+        @Option(names = "--json", description = "Print {\"deleted\":[...]} instead of text.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Rockpool root = parent.root;
+            PoolDirectory dir = root.directory();
+            Output out = new Output(root.io().out());
+            ArrayNode deleted = JsonNodeFactory.instance.arrayNode();
+            PoolException first = null;
+            for (String name : names) {
+                try {
+                    Path file = dir.pathOf(Rockpool.checkRef(name));
+                    dir.delete(name);
+                    deleted.addObject().put("name", name).put("path", file.toString());
+                    if (!json) {
+                        out.line("deleted " + name + " (" + file + ")");
+                    }
+                } catch (PoolException e) {
+                    root.io().error(e);
+                    first = first == null ? e : first;
+                }
+            }
+            if (json) {
+                out.line(render(root.io(), wrap("deleted", deleted)));
+            }
+            out.flush();
+            return first == null ? 0 : first.kind().exitCode();
+        }
+    }
+
+    // ------------------------------------------------------------------ shared rendering
+
+    /** The JSON description of a pool (snake_case field names, as plasmite's {@code pool info --json}). */
+    static ObjectNode infoJson(String name, PoolInfo info) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("name", name);
+        o.put("path", info.path().toString());
+        o.put("pool_id", info.poolId());
+        o.put("format_version", info.formatVersion());
+        o.put("file_size", info.fileSize());
+        o.put("ring_size", info.ringCapacity());
+        o.put("index_capacity", info.indexCapacity());
+        ObjectNode bounds = o.putObject("bounds");
+        if (info.messageCount() > 0) {
+            bounds.put("oldest", info.oldestSeq());
+            bounds.put("newest", info.newestSeq());
+        }
+        o.put("next_seq", info.nextSeq());
+        o.put("message_count", info.messageCount());
+        o.put("used_bytes", info.bytesUsed());
+        o.put("free_bytes", info.bytesFree());
+        o.put("used_percent", Math.round(percent(info) * 100) / 100.0);
+        if (info.messageCount() > 0) {
+            o.put("oldest_time", TimeFormat.format(info.oldestTimeNanos()));
+            o.put("newest_time", TimeFormat.format(info.newestTimeNanos()));
+        } else {
+            o.putNull("oldest_time");
+            o.putNull("newest_time");
+        }
+        o.put("created", TimeFormat.format(info.createdNanos()));
+        return o;
+    }
+
+    private static double percent(PoolInfo info) {
+        return info.ringCapacity() == 0 ? 0 : 100.0 * info.bytesUsed() / info.ringCapacity();
+    }
+
+    static ObjectNode wrap(String field, JsonNode value) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.set(field, value);
+        return o;
+    }
+
+    /** JSON text: indented for a terminal, one compact line otherwise. */
+    static String render(Io io, JsonNode node) {
+        try {
+            return io.stdoutTerminal() ? JsonData.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node)
+                    : JsonData.MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new PoolException(ErrorKind.INTERNAL, "cannot render JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /** {@code 64M}, {@code 1.5G}, {@code 65536B}: binary units, as --size takes them. */
+    static String human(long bytes) {
+        String[] units = {"B", "K", "M", "G"};
+        double v = bytes;
+        int u = 0;
+        while (v >= 1024 && u < units.length - 1 && bytes % 1024 == 0) {
+            v /= 1024;
+            bytes /= 1024;
+            u++;
+        }
+        return (v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.1f", v)) + units[u];
+    }
+}

@@ -1,0 +1,46 @@
+package dev.rockpool.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rockpool.pool.HeaderDescriptor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.concurrent.Callable;
+
+/** {@code rockpool version}: the tool's version, the pool format it reads and the Java runtime, as JSON. */
+@Command(name = "version", mixinStandardHelpOptions = true, description = "Print version information as JSON.")
+final class VersionCommand implements Callable<Integer> {
+    @ParentCommand
+    Rockpool root;
+
+    @Override
+    public Integer call() {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("name", "rockpool");
+        o.put("version", version());
+        o.put("pool_format_version", HeaderDescriptor.FORMAT_VERSION);
+        o.put("java", System.getProperty("java.version"));
+        o.put("java_vendor", System.getProperty("java.vendor"));
+        Output out = new Output(root.io().out());
+        out.line(PoolCommand.render(root.io(), o));
+        out.flush();
+        return 0;
+    }
+
+    /** The version from the jar manifest ({@code Implementation-Version}), or {@code dev} when run from classes. */
+    static String version() {
+        String v = Rockpool.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** For {@code rockpool --version}. */
+    static final class Provider implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"rockpool " + version() + " (pool format " + HeaderDescriptor.FORMAT_VERSION
+                    + ", Java " + System.getProperty("java.version") + ")"};
+        }
+    }
+}
