@@ -50,6 +50,7 @@ final class FrameScan {
             if (!FrameDescriptor.isPlausible(length, type, metaLength, physical, map.ringCapacity)
                     || position + FrameDescriptor.align(length) > to) {
                 problem = "bad frame header: length=" + length + " type=" + type + " metaLength=" + metaLength;
+                seq = 0;
                 return true;
             }
             if (verify && checksum.of(physical, type, length) != map.frameCrc(physical)) {
@@ -83,6 +84,7 @@ final class FrameScan {
         return position;
     }
 
+    /** Seq of the current frame; for a frame with a problem, the seq its header claims, or 0 if that is unknown. */
     long seq() {
         return seq;
     }

@@ -57,7 +57,7 @@ final class PoolDoctor {
                 if (scan.position() < map.headAfterReads()) {
                     return null;
                 }
-                issues.add(new DoctorReport.Issue(scan.problem(), null, offset));
+                issues.add(new DoctorReport.Issue(scan.problem(), scan.seq() > 0 ? scan.seq() : null, offset));
                 break;
             }
             if (count > 0 && scan.seq() <= previousSeq) {
