@@ -24,14 +24,18 @@ import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes records to pools: one {@link Pool#appendBatch} per pool per {@link #put}. Each message carries its Kafka
@@ -143,8 +147,10 @@ public class PoolSinkTask extends SinkTask {
         }
         Map<PoolTarget, List<Entry>> batches = new LinkedHashMap<>();
         Map<TopicPartition, Long> lastInBatch = new HashMap<>();
-        DataException failure = null;
+        List<Bad> bad = new ArrayList<>();
+        int index = 0;
         for (SinkRecord record : records) {
+            int i = index++;
             TopicPartition tp = new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
             long offset = record.originalKafkaOffset();
             lastInBatch.merge(tp, offset, Math::max);
@@ -164,25 +170,38 @@ public class PoolSinkTask extends SinkTask {
                 }
                 draft = new Draft(tags, origin, data);
             } catch (DataException e) {
-                failure = bad(record, e);
-                if (failure != null) {
+                bad.add(new Bad(i, record, tp, e));
+                if (!tolerating()) {
                     break;
                 }
-                markDone(tp, offset);
                 continue;
             }
-            batches.computeIfAbsent(target, t -> new ArrayList<>()).add(new Entry(record, tp, draft));
+            batches.computeIfAbsent(target, t -> new ArrayList<>()).add(new Entry(i, record, tp, draft));
         }
+        // Pools are written one after the other: should a later pool refuse a message while an earlier pool already
+        // took records that came after it in this batch (other partitions), those stay written; the origin check
+        // above keeps them from being written twice when the batch is delivered again.
         for (Map.Entry<PoolTarget, List<Entry>> batch : batches.entrySet()) {
-            DataException f = write(batch.getKey(), batch.getValue());
-            if (f != null && failure == null) {
-                failure = f;
-            }
+            write(batch.getKey(), batch.getValue(), bad);
         }
-        if (failure != null) {
-            throw failure;
+        // Bad records are handled in record order, whichever step found them.
+        bad.sort(Comparator.comparingInt(b -> b.index));
+        for (Bad b : bad) {
+            String where = "topic " + b.record.originalTopic() + " partition " + b.record.originalKafkaPartition()
+                    + " offset " + b.record.originalKafkaOffset();
+            if (!tolerating()) {
+                throw new DataException("Bad record at " + where + ": " + b.cause.getMessage(), b.cause);
+            }
+            log.warn("Bad record at {} sent to the errant record reporter: {}", where, b.cause.getMessage());
+            reporter.report(b.record, b.cause);
+            markDone(b.tp, b.record.originalKafkaOffset());
         }
         seekPastWritten(lastInBatch);
+    }
+
+    /** True if bad records go to the errant record reporter (the dead-letter queue) instead of failing the task. */
+    private boolean tolerating() {
+        return tolerateAll && reporter != null;
     }
 
     /**
@@ -231,11 +250,10 @@ public class PoolSinkTask extends SinkTask {
     /**
      * Appends one pool's batch. The engine checks the whole batch before writing any of it; if it refuses one
      * message (too large for the pool, a tag too long) nothing is written, and the messages are then appended one by
-     * one, in order, so that the good ones around the bad one go in exactly once.
-     *
-     * @return the failure to throw, if a bad message is not tolerated (the messages before it are written)
+     * one, in order, so that the good ones around the bad one go in exactly once. Without tolerance, nothing after
+     * the first bad message is written.
      */
-    private DataException write(PoolTarget target, List<Entry> entries) {
+    private void write(PoolTarget target, List<Entry> entries, List<Bad> bad) {
         List<Draft> drafts = new ArrayList<>(entries.size());
         for (Entry e : entries) {
             drafts.add(e.draft);
@@ -245,7 +263,7 @@ public class PoolSinkTask extends SinkTask {
             for (Entry e : entries) {
                 written(target, e);
             }
-            return null;
+            return;
         } catch (PoolException batchError) {
             if (batchError.kind() != ErrorKind.USAGE) {
                 throw poolFailure(target, "cannot append", batchError);
@@ -259,35 +277,18 @@ public class PoolSinkTask extends SinkTask {
                 if (error.kind() != ErrorKind.USAGE) {
                     throw poolFailure(target, "cannot append", error);
                 }
-                DataException failure = bad(e.record, new DataException(error.getMessage()));
-                if (failure != null) {
-                    return failure;
+                bad.add(new Bad(e.index, e.record, e.tp, new DataException(error.getMessage())));
+                if (!tolerating()) {
+                    return;
                 }
-                markDone(e.tp, e.draft.origin().offset());
             }
         }
-        return null;
     }
 
     private void written(PoolTarget target, Entry e) {
         long offset = e.draft.origin().offset();
         target.record(e.tp, offset);
         markDone(e.tp, offset);
-    }
-
-    /**
-     * Handles a bad record: reported to the errant record reporter (the dead-letter queue) when
-     * {@code errors.tolerance=all}; otherwise returned as the failure that stops the task.
-     */
-    private DataException bad(SinkRecord record, DataException cause) {
-        String where = "topic " + record.originalTopic() + " partition " + record.originalKafkaPartition()
-                + " offset " + record.originalKafkaOffset();
-        if (!tolerateAll || reporter == null) {
-            return new DataException("Bad record at " + where + ": " + cause.getMessage(), cause);
-        }
-        log.warn("Bad record at {} sent to the errant record reporter: {}", where, cause.getMessage());
-        reporter.report(record, cause);
-        return null;
     }
 
     private void markDone(TopicPartition tp, long offset) {
@@ -337,12 +338,30 @@ public class PoolSinkTask extends SinkTask {
             throw new ConnectException("Cannot open pool '" + ref + "' at " + path + ": " + e.kind().label() + ": "
                     + e.getMessage() + hint, e);
         }
-        if (!Files.isWritable(path)) {
+        if (readOnly(path)) {
             pool.close();
             throw new ConnectException("Cannot write to pool '" + ref + "' at " + path
                     + ": Permission: the file is read-only for the worker's user");
         }
         return pool;
+    }
+
+    /**
+     * Not writable for this user, or with no write permission bit at all: a file made read-only on purpose is not
+     * written even by a worker running as root.
+     */
+    private static boolean readOnly(Path path) {
+        if (!Files.isWritable(path)) {
+            return true;
+        }
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path);
+            return !permissions.contains(PosixFilePermission.OWNER_WRITE)
+                    && !permissions.contains(PosixFilePermission.GROUP_WRITE)
+                    && !permissions.contains(PosixFilePermission.OTHERS_WRITE);
+        } catch (UnsupportedOperationException | IOException e) {
+            return false;
+        }
     }
 
     private RuntimeException poolFailure(PoolTarget target, String what, PoolException e) {
@@ -386,16 +405,33 @@ public class PoolSinkTask extends SinkTask {
         resumeAfter.clear();
     }
 
-    /** A record converted to a message, waiting for its pool's batch. */
+    /** A record converted to a message, waiting for its pool's batch; index = its place in the put() batch. */
     private static final class Entry {
+        final int index;
         final SinkRecord record;
         final TopicPartition tp;
         final Draft draft;
 
-        Entry(SinkRecord record, TopicPartition tp, Draft draft) {
+        Entry(int index, SinkRecord record, TopicPartition tp, Draft draft) {
+            this.index = index;
             this.record = record;
             this.tp = tp;
             this.draft = draft;
+        }
+    }
+
+    /** A record that is not a valid message, and why. */
+    private static final class Bad {
+        final int index;
+        final SinkRecord record;
+        final TopicPartition tp;
+        final DataException cause;
+
+        Bad(int index, SinkRecord record, TopicPartition tp, DataException cause) {
+            this.index = index;
+            this.record = record;
+            this.tp = tp;
+            this.cause = cause;
         }
     }
 }

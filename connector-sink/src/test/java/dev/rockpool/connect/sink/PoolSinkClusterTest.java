@@ -1,0 +1,386 @@
+package dev.rockpool.connect.sink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rockpool.filter.TimeFormat;
+import dev.rockpool.pool.Cursor;
+import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.Message;
+import dev.rockpool.pool.Origin;
+import dev.rockpool.pool.Pool;
+import dev.rockpool.pool.PoolDirectory;
+import dev.rockpool.pool.Start;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.apache.kafka.test.TestUtils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The sink against a real Kafka broker and Connect worker ({@link EmbeddedConnectCluster}, one per class): each test
+ * uses its own topics, connector and pools.
+ */
+class PoolSinkClusterTest {
+    private static final long WAIT_MS = 60_000;
+    private static final String STRING = "org.apache.kafka.connect.storage.StringConverter";
+    private static final String JSON = "org.apache.kafka.connect.json.JsonConverter";
+    private static final String BYTES = "org.apache.kafka.connect.converters.ByteArrayConverter";
+
+    @TempDir
+    static Path poolDir;
+    private static EmbeddedConnectCluster connect;
+    private static KafkaProducer<byte[], byte[]> producer;
+
+    @BeforeAll
+    static void startCluster() {
+        Properties broker = new Properties();
+        broker.put("offsets.topic.num.partitions", "1");
+        broker.put("group.initial.rebalance.delay.ms", "0");
+        Map<String, String> worker = new HashMap<>();
+        worker.put("plugin.discovery", "service_load");
+        worker.put("listeners", "http://127.0.0.1:0");
+        worker.put("offset.flush.interval.ms", "1000");
+        connect = new EmbeddedConnectCluster.Builder().name("rockpool-sink").numWorkers(1).numBrokers(1)
+                .brokerProps(broker).workerProps(worker).build();
+        connect.start();
+        producer = connect.kafka().createProducer(Map.of("linger.ms", "5"));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (producer != null) {
+            producer.close();
+        }
+        if (connect != null) {
+            connect.stop();
+        }
+    }
+
+    private static Map<String, String> sink(String topics, String pool, String valueConverter) {
+        Map<String, String> props = new HashMap<>();
+        props.put("name", topics);
+        props.put("connector.class", PoolSinkConnector.class.getName());
+        props.put("tasks.max", "1");
+        props.put("topics", topics);
+        props.put("pool.dir", poolDir.toString());
+        props.put("pool", pool);
+        props.put("key.converter", STRING);
+        props.put("value.converter", valueConverter);
+        return props;
+    }
+
+    private static void send(String topic, int partition, String value, String tagsHeader) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition, null,
+                value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+        if (tagsHeader != null) {
+            record.headers().add(new RecordHeader("rockpool.tags", tagsHeader.getBytes(StandardCharsets.UTF_8)));
+        }
+        producer.send(record);
+    }
+
+    private static List<Message> read(String pool) {
+        List<Message> messages = new ArrayList<>();
+        try (Pool p = new PoolDirectory(poolDir).open(pool); Cursor c = p.cursor(Start.earliest())) {
+            for (Message m = c.next(); m != null; m = c.next()) {
+                messages.add(m);
+            }
+        }
+        return messages;
+    }
+
+    private static int count(String pool) {
+        if (!poolDir.resolve(pool + ".pool").toFile().exists()) {
+            return 0;
+        }
+        try (Pool p = new PoolDirectory(poolDir).open(pool)) {
+            return (int) p.info().messageCount();
+        }
+    }
+
+    private static void awaitCount(String pool, int expected) throws InterruptedException {
+        TestUtils.waitForCondition(() -> count(pool) >= expected, WAIT_MS,
+                () -> "pool " + pool + " has " + count(pool) + " messages, expected " + expected);
+    }
+
+    private static JsonNode json(String text) throws Exception {
+        return JsonData.MAPPER.readTree(text);
+    }
+
+    @Test
+    void landsSchemalessJsonWithTagsAndOrigin() throws Exception {
+        connect.kafka().createTopic("plain", 2);
+        Map<String, String> props = sink("plain", "plain-pool", JSON);
+        props.put("value.converter.schemas.enable", "false");
+        props.put("tags", "edge,kafka");
+        connect.configureConnector("plain", props);
+        send("plain", 0, "{\"n\":1,\"nested\":{\"a\":[1,2,{\"b\":null}]}}", "[\"web\",\"error\"]");
+        send("plain", 1, "{\"n\":2,\"s\":\"héllo\"}", "solo");
+        send("plain", 0, "{\"n\":3}", null);
+        producer.flush();
+        awaitCount("plain-pool", 3);
+
+        Map<Integer, Message> byN = read("plain-pool").stream()
+                .collect(Collectors.toMap(m -> data(m).get("n").asInt(), m -> m));
+        assertEquals(3, byN.size());
+        assertEquals(json("{\"n\":1,\"nested\":{\"a\":[1,2,{\"b\":null}]}}"), data(byN.get(1)));
+        assertEquals(List.of("edge", "kafka", "web", "error"), byN.get(1).tags());
+        assertEquals(new Origin("plain", 0, 0), byN.get(1).origin());
+        // Schemaless JsonConverter hands over a HashMap: key order is the converter's, so compare trees.
+        assertEquals(json("{\"n\":2,\"s\":\"héllo\"}"), data(byN.get(2)));
+        assertEquals(List.of("edge", "kafka", "solo"), byN.get(2).tags());
+        assertEquals(new Origin("plain", 1, 0), byN.get(2).origin());
+        assertEquals(List.of("edge", "kafka"), byN.get(3).tags());
+        assertEquals(new Origin("plain", 0, 1), byN.get(3).origin());
+        connect.deleteConnector("plain");
+    }
+
+    private static JsonNode data(Message m) {
+        return dev.rockpool.filter.Envelope.data(m);
+    }
+
+    @Test
+    void landsStructsFromJsonWithSchemas() throws Exception {
+        connect.kafka().createTopic("structs", 1);
+        connect.configureConnector("structs", sink("structs", "structs-pool", JSON));
+        long millis = 1_795_395_723_456L;
+        String schema = "{\"type\":\"struct\",\"fields\":["
+                + "{\"field\":\"id\",\"type\":\"int64\"},"
+                + "{\"field\":\"name\",\"type\":\"string\"},"
+                + "{\"field\":\"ok\",\"type\":\"boolean\"},"
+                + "{\"field\":\"score\",\"type\":\"double\"},"
+                + "{\"field\":\"inner\",\"type\":\"struct\",\"fields\":["
+                + "  {\"field\":\"a\",\"type\":\"int32\"},"
+                + "  {\"field\":\"list\",\"type\":\"array\",\"items\":{\"type\":\"string\"}}]},"
+                + "{\"field\":\"counts\",\"type\":\"map\",\"keys\":{\"type\":\"string\"},\"values\":{\"type\":\"int32\"}},"
+                + "{\"field\":\"blob\",\"type\":\"bytes\"},"
+                + "{\"field\":\"price\",\"type\":\"bytes\",\"name\":\"org.apache.kafka.connect.data.Decimal\","
+                + "  \"parameters\":{\"scale\":\"2\"}},"
+                + "{\"field\":\"at\",\"type\":\"int64\",\"name\":\"org.apache.kafka.connect.data.Timestamp\"},"
+                + "{\"field\":\"missing\",\"type\":\"string\",\"optional\":true}]}";
+        // 12.34 at scale 2 is the unscaled 1234 = 0x04D2, base64 "BNI=" as JsonConverter writes decimals.
+        String payload = "{\"id\":7,\"name\":\"x\",\"ok\":true,\"score\":1.5,\"inner\":{\"a\":1,\"list\":[\"p\",\"q\"]},"
+                + "\"counts\":{\"k\":3},\"blob\":\"AQID\",\"price\":\"BNI=\",\"at\":" + millis + ",\"missing\":null}";
+        send("structs", 0, "{\"schema\":" + schema + ",\"payload\":" + payload + "}", null);
+        producer.flush();
+        awaitCount("structs-pool", 1);
+
+        Message m = read("structs-pool").get(0);
+        // Struct fields keep their schema order.
+        String expected = "{\"id\":7,\"name\":\"x\",\"ok\":true,\"score\":1.5,"
+                + "\"inner\":{\"a\":1,\"list\":[\"p\",\"q\"]},\"counts\":{\"k\":3},\"blob\":\"AQID\",\"price\":12.34,"
+                + "\"at\":\"" + TimeFormat.format(millis * 1_000_000L) + "\",\"missing\":null}";
+        assertEquals(expected, m.dataString());
+        assertEquals(new Origin("structs", 0, 0), m.origin());
+        assertEquals(List.of(), m.tags());
+        connect.deleteConnector("structs");
+    }
+
+    @Test
+    void landsStringAndBytesValuesIntoOnePoolPerTopic() throws Exception {
+        connect.kafka().createTopic("text", 1);
+        connect.kafka().createTopic("raw", 1);
+        connect.configureConnector("text", sink("text", "t-${topic}", STRING));
+        connect.configureConnector("raw", sink("raw", "t-${topic}", BYTES));
+        send("text", 0, "  {\"kind\": \"text\",  \"v\": [1, 2]}\n", null);
+        send("raw", 0, "{\"kind\":\"raw\",\"v\":{}}", "[\"r\"]");
+        producer.flush();
+        awaitCount("t-text", 1);
+        awaitCount("t-raw", 1);
+        Message text = read("t-text").get(0);
+        assertEquals("{\"kind\":\"text\",\"v\":[1,2]}", text.dataString());
+        assertEquals(new Origin("text", 0, 0), text.origin());
+        Message raw = read("t-raw").get(0);
+        assertEquals("{\"kind\":\"raw\",\"v\":{}}", raw.dataString());
+        assertEquals(List.of("r"), raw.tags());
+        connect.deleteConnector("text");
+        connect.deleteConnector("raw");
+    }
+
+    @Test
+    void filterSkipsRecordsAndTheirOffsetsCommit() throws Exception {
+        connect.kafka().createTopic("levels", 1);
+        Map<String, String> props = sink("levels", "levels-pool", STRING);
+        props.put("filter.where", ".data.level == \"error\" and .meta.origin.topic == \"levels\"");
+        connect.configureConnector("levels", props);
+        send("levels", 0, "{\"level\":\"info\",\"i\":0}", null);
+        send("levels", 0, "{\"level\":\"error\",\"i\":1}", null);
+        send("levels", 0, "{\"level\":\"info\",\"i\":2}", null);
+        send("levels", 0, "{\"level\":\"error\",\"i\":3}", null);
+        send("levels", 0, "{\"level\":\"info\",\"i\":4}", null);
+        producer.flush();
+        awaitCount("levels-pool", 2);
+        TestUtils.waitForCondition(() -> committed("levels", new TopicPartition("levels", 0)) == 5, WAIT_MS,
+                "the offsets of filtered records commit");
+        List<Message> messages = read("levels-pool");
+        assertEquals(List.of(1, 3), messages.stream().map(m -> data(m).get("i").asInt()).toList());
+        assertEquals(2, messages.size());
+        connect.deleteConnector("levels");
+    }
+
+    private static long committed(String connector, TopicPartition tp) {
+        for (ConnectorOffset o : connect.connectorOffsets(connector).offsets()) {
+            if (tp.topic().equals(o.partition().get("kafka_topic"))
+                    && Integer.valueOf(tp.partition()).equals(o.partition().get("kafka_partition"))) {
+                return ((Number) o.offset().get("kafka_offset")).longValue();
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void badRecordsGoToTheDeadLetterQueueAndGoodOnesToThePool() throws Exception {
+        connect.kafka().createTopic("mixed", 1);
+        Map<String, String> props = sink("mixed", "mixed-pool", STRING);
+        props.put("pool.size", "64K");
+        props.put("errors.tolerance", "all");
+        props.put("errors.deadletterqueue.topic.name", "mixed-dlq");
+        props.put("errors.deadletterqueue.topic.replication.factor", "1");
+        props.put("errors.deadletterqueue.context.headers.enable", "true");
+        connect.configureConnector("mixed", props);
+        String tooLarge = "{\"big\":\"" + "x".repeat(70_000) + "\"}";
+        List<String> values = new ArrayList<>(List.of("{\"good\":0}", "[1,2]", "42", "not json", "{\"good\":1}"));
+        values.add(null);
+        values.add(tooLarge);
+        values.add("{\"good\":2}");
+        for (String v : values) {
+            send("mixed", 0, v, null);
+        }
+        producer.flush();
+        awaitCount("mixed-pool", 3);
+        ConsumerRecords<byte[], byte[]> dlq = connect.kafka().consume(5, WAIT_MS, "mixed-dlq");
+        List<String> dead = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : dlq) {
+            dead.add(r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8));
+            assertNotNull(r.headers().lastHeader("__connect.errors.exception.message"));
+        }
+        assertEquals(5, dead.size());
+        assertEquals(java.util.Arrays.asList("[1,2]", "42", "not json", null, tooLarge), dead);
+        TestUtils.waitForCondition(() -> committed("mixed", new TopicPartition("mixed", 0)) == values.size(),
+                WAIT_MS, "every offset commits");
+        List<Message> messages = read("mixed-pool");
+        assertEquals(List.of("{\"good\":0}", "{\"good\":1}", "{\"good\":2}"),
+                messages.stream().map(Message::dataString).toList());
+        assertEquals(List.of(0L, 4L, 7L), messages.stream().map(m -> m.origin().offset()).toList());
+        assertEquals("RUNNING", connect.connectorStatus("mixed").tasks().get(0).state());
+        connect.deleteConnector("mixed");
+    }
+
+    @Test
+    void badRecordWithoutToleranceFailsTheTaskNamingIt() throws Exception {
+        connect.kafka().createTopic("strict", 1);
+        connect.configureConnector("strict", sink("strict", "strict-pool", STRING));
+        send("strict", 0, "{\"ok\":0}", null);
+        send("strict", 0, "[\"not\",\"an\",\"object\"]", null);
+        send("strict", 0, "{\"ok\":2}", null);
+        producer.flush();
+        connect.assertions().assertConnectorIsRunningAndTasksHaveFailed("strict", 1, "the task fails");
+        ConnectorStateInfo.TaskState task = connect.connectorStatus("strict").tasks().get(0);
+        assertTrue(task.trace().contains("Bad record at topic strict partition 0 offset 1"), task.trace());
+        assertTrue(task.trace().contains("data must be a JSON object, got an array"), task.trace());
+        assertEquals(List.of("{\"ok\":0}"), read("strict-pool").stream().map(Message::dataString).toList());
+        connect.deleteConnector("strict");
+    }
+
+    /**
+     * The crash case: the consumer resumes behind what the pool already holds (here by rewinding the committed
+     * offsets of a stopped connector, which is what a worker killed between two commits leaves behind). Every
+     * record must still be in the pool exactly once, in partition order.
+     */
+    @Test
+    void restartBehindThePoolWritesEveryRecordExactlyOnce() throws Exception {
+        int partitions = 3;
+        int total = 100_000;
+        connect.kafka().createTopic("crash", partitions);
+        Map<String, String> props = sink("crash", "crash-pool", BYTES);
+        props.put("tasks.max", "2");
+        connect.configureConnector("crash", props);
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("crash", 2, "the sink runs");
+        for (int i = 0; i < total; i++) {
+            send("crash", i % partitions, "{\"p\":" + (i % partitions) + ",\"i\":" + (i / partitions) + "}", null);
+        }
+        producer.flush();
+        awaitCount("crash-pool", total / 3);
+        connect.stopConnector("crash");
+        connect.assertions().assertConnectorIsStopped("crash", "the sink stops");
+        int landed = count("crash-pool");
+        assertTrue(landed < total, "stopped before the end: " + landed);
+        // Rewind: partition 0 to the start, partition 1 to a third of what it has, partition 2 stays.
+        connect.alterSinkConnectorOffset("crash", new TopicPartition("crash", 0), 0L);
+        long p1 = committed("crash", new TopicPartition("crash", 1));
+        connect.alterSinkConnectorOffset("crash", new TopicPartition("crash", 1), p1 / 3);
+        connect.resumeConnector("crash");
+        awaitCount("crash-pool", total);
+        for (int p = 0; p < partitions; p++) {
+            TopicPartition tp = new TopicPartition("crash", p);
+            long end = connect.kafka().endOffset(tp);
+            TestUtils.waitForCondition(() -> committed("crash", tp) == end, WAIT_MS,
+                    () -> tp + " commits up to " + end + ", now " + committed("crash", tp));
+        }
+        List<Message> messages = read("crash-pool");
+        assertEquals(total, messages.size());
+        int[] next = new int[partitions];
+        for (Message m : messages) {
+            JsonNode data = data(m);
+            int p = data.get("p").asInt();
+            assertEquals(next[p], data.get("i").asInt(), "partition " + p + " in order, once each");
+            assertEquals(new Origin("crash", p, next[p]), m.origin());
+            next[p]++;
+        }
+        connect.deleteConnector("crash");
+    }
+
+    @Test
+    void validationReportsBadValuesPerField() {
+        Map<String, String> props = sink("v", "bad/../${nope}", STRING);
+        props.put("filter.where", ".data.level ==");
+        props.put("pool.size", "12Q");
+        props.put("durability", "sometimes");
+        props.put("tags", "a,,b");
+        ConfigInfos infos = connect.validateConnectorConfig(PoolSinkConnector.class.getSimpleName(), props);
+        Map<String, List<String>> errors = new HashMap<>();
+        for (ConfigInfo info : infos.configs()) {
+            if (!info.configValue().errors().isEmpty()) {
+                errors.put(info.configValue().name(), info.configValue().errors());
+            }
+        }
+        assertEquals(java.util.Set.of("pool", "filter.where", "pool.size", "durability", "tags"), errors.keySet(),
+                errors.toString());
+        assertTrue(errors.get("pool").get(0).contains("${topic}"), errors.toString());
+        assertTrue(errors.get("filter.where").get(0).contains(".data.level =="), errors.toString());
+        assertTrue(errors.get("pool.size").get(0).contains("12Q"), errors.toString());
+        assertEquals(5, infos.errorCount());
+
+        Map<String, String> name = sink("v", "..${topic}", STRING);
+        ConfigInfos nameInfos = connect.validateConnectorConfig(PoolSinkConnector.class.getSimpleName(), name);
+        assertEquals(1, nameInfos.errorCount());
+
+        ConfigInfos good = connect.validateConnectorConfig(PoolSinkConnector.class.getSimpleName(),
+                sink("v", "p-${topic}", STRING));
+        assertEquals(0, good.errorCount(), good.toString());
+        assertNull(connect.connectors().stream().filter("v"::equals).findAny().orElse(null));
+    }
+}
