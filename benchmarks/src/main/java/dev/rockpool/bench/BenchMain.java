@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -17,6 +19,7 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.ParseException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -33,8 +36,10 @@ import java.util.Set;
  *
  * <pre>
  * BenchMain [--quick] [--json FILE] [--markdown FILE] [--chart FILE] [--cli PATH] [--only jmh,follow,e2e,cli]
- *           [--jmh REGEX] [--messages N]
+ *           [--jmh REGEX] [--messages N] [--profile DIR]
  * </pre>
+ * {@code --profile DIR} records a JFR profile of every end-to-end case (broker, worker and connector share this JVM)
+ * to {@code DIR/<case>.jfr}, and runs the JMH cases with JMH's JFR profiler into {@code DIR}.
  */
 public final class BenchMain {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -45,8 +50,9 @@ public final class BenchMain {
     private Path chartFile;
     private Path cli;
     private Set<String> only = Set.of("jmh", "follow", "e2e", "cli");
-    private String jmhInclude = "dev\\.rockpool\\.bench\\.jmh\\..*";
+    private String jmhInclude = "dev\\.rockpool\\.bench\\.jmh\\.(AppendBenchmark|WriterBenchmark|ReadBenchmark)\\.";
     private int messages = -1;
+    private Path profileDir;
 
     private BenchMain() {
     }
@@ -58,7 +64,7 @@ public final class BenchMain {
         } catch (IllegalArgumentException e) {
             System.err.println("rockpool-bench: " + e.getMessage());
             System.err.println("usage: rockpool-bench [--quick] [--json FILE] [--markdown FILE] [--chart FILE]"
-                    + " [--cli PATH] [--only jmh,follow,e2e,cli] [--jmh REGEX] [--messages N]");
+                    + " [--cli PATH] [--only jmh,follow,e2e,cli] [--jmh REGEX] [--messages N] [--profile DIR]");
             System.exit(2);
         }
         System.exit(main.run());
@@ -76,6 +82,7 @@ public final class BenchMain {
                 case "--only" -> only = Set.of(value(args, ++i, a).split(","));
                 case "--jmh" -> jmhInclude = value(args, ++i, a);
                 case "--messages" -> messages = Integer.parseInt(value(args, ++i, a));
+                case "--profile" -> profileDir = Path.of(value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown option: " + a);
             }
         }
@@ -153,6 +160,9 @@ public final class BenchMain {
             options.forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(2))
                     .measurementIterations(5).measurementTime(TimeValue.seconds(2));
         }
+        if (profileDir != null) {
+            options.addProfiler("jfr", "dir=" + profileDir.toAbsolutePath() + ";configName=profile");
+        }
         Collection<RunResult> runs = new Runner(options.build()).run();
         for (RunResult r : runs) {
             String name = r.getParams().getBenchmark();
@@ -180,17 +190,18 @@ public final class BenchMain {
             e2e.start();
             List<EndToEnd.Figure> figures = new ArrayList<>();
             if (only.contains("e2e")) {
-                figures.add(step(e2e::rawProducer));
-                figures.add(step(e2e::rockpoolSource));
-                figures.add(step(e2e::fileStreamSource));
-                figures.add(step(e2e::rawConsumer));
-                figures.add(step(e2e::rockpoolSink));
-                figures.add(step(e2e::fileStreamSink));
+                e2e.warmUp();
+                figures.add(step("raw-producer", e2e::rawProducer));
+                figures.add(step("rockpool-source", e2e::rockpoolSource));
+                figures.add(step("filestream-source", e2e::fileStreamSource));
+                figures.add(step("raw-consumer", e2e::rawConsumer));
+                figures.add(step("rockpool-sink", e2e::rockpoolSink));
+                figures.add(step("filestream-sink", e2e::fileStreamSink));
             }
             if (only.contains("cli")) {
-                figures.add(step(e2e::engineParseAppend));
+                figures.add(step("engine-parse-append", e2e::engineParseAppend));
                 if (cli != null) {
-                    figures.add(step(() -> e2e.cliFeed(cli)));
+                    figures.add(step("cli-feed", () -> e2e.cliFeed(cli)));
                 } else {
                     System.out.println("# cli feed skipped: no --cli PATH");
                 }
@@ -204,7 +215,17 @@ public final class BenchMain {
     }
 
     /** Runs one case; a case that fails is reported and leaves a gap in the table instead of ending the run. */
-    private static EndToEnd.Figure step(Step step) {
+    private EndToEnd.Figure step(String id, Step step) {
+        Recording recording = null;
+        if (profileDir != null) {
+            try {
+                recording = new Recording(Configuration.getConfiguration("profile"));
+                recording.setDestination(Files.createDirectories(profileDir).resolve(id + ".jfr"));
+                recording.start();
+            } catch (IOException | ParseException e) {
+                System.out.println("#   no profile: " + e);
+            }
+        }
         try {
             EndToEnd.Figure f = step.run();
             System.out.printf(Locale.ROOT, "#   %-22s %12.0f msg/s  (wall %.2f s)%n", f.name(), f.rate(),
@@ -214,6 +235,11 @@ public final class BenchMain {
             System.out.println("#   FAILED: " + e);
             e.printStackTrace(System.out);
             return null;
+        } finally {
+            if (recording != null) {
+                recording.stop();
+                recording.close();
+            }
         }
     }
 
