@@ -185,6 +185,37 @@ class WrapAroundTest {
         }
     }
 
+    /**
+     * A batch larger than the ring: it is published as a whole, so its first messages are overwritten by its last
+     * ones before any reader could see them; they get seqs (never reused) and readers see them as a gap.
+     */
+    @Test
+    void batchLargerThanTheRing() {
+        create(0);
+        try {
+            append(1000);
+            List<Gap> gaps = new ArrayList<>();
+            Cursor c = pool.cursor(Start.latest(), GapPolicy.CONTINUE, gaps::add);
+            List<Draft> batch = new ArrayList<>();
+            for (int i = 0; i < 150; i++) {
+                batch.add(Draft.of(sized(2 + i, 1000)));
+            }
+            List<AppendResult> results = pool.appendBatch(batch, Durability.FAST);
+            assertEquals(2, results.get(0).seq());
+            assertEquals(151, results.get(149).seq());
+            PoolInfo info = pool.info();
+            assertEquals(151, info.newestSeq());
+            assertEquals(ring / 1000, info.messageCount());
+            Message first = c.next();
+            assertEquals(info.oldestSeq(), first.seq());
+            assertEquals(List.of(new Gap(2, info.oldestSeq() - 2)), gaps);
+            assertConsistent(pool);
+            assertEquals(152, append(100));
+        } finally {
+            pool.close();
+        }
+    }
+
     @Test
     void indexCollisionsFallBackToAScan() {
         create(IndexDescriptor.MIN_CAPACITY);
