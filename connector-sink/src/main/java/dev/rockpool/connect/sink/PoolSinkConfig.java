@@ -231,6 +231,11 @@ public class PoolSinkConfig extends AbstractConfig {
                 }
             }
         }
+
+        @Override
+        public String toString() {
+            return "comma-separated, non-empty tags";
+        }
     }
 
     private static final class JqValidator implements ConfigDef.Validator {
@@ -250,6 +255,26 @@ public class PoolSinkConfig extends AbstractConfig {
         public String toString() {
             return "a jq expression yielding true or false, e.g. .data.level == \"error\"";
         }
+    }
+
+    /**
+     * The configuration reference as a Markdown table (key, meaning, type, default, valid values), in group order;
+     * {@code docs/CONNECTORS.md} holds its output and a test keeps the two in step.
+     */
+    public static String markdownTable() {
+        StringBuilder b = new StringBuilder("| key | meaning | type | default | valid values |\n|---|---|---|---|---|\n");
+        for (ConfigDef.ConfigKey key : CONFIG_DEF.configKeys().values()) {
+            String dflt = !key.hasDefault() ? "(required)" : key.defaultValue == null ? "(none)"
+                    : "`" + ConfigDef.convertToString(key.defaultValue, key.type) + "`";
+            if ("``".equals(dflt)) {
+                dflt = "(empty)";
+            }
+            b.append("| `").append(key.name).append("` | ").append(key.documentation.replace("|", "\\|"))
+                    .append(" | ").append(key.type.name().toLowerCase(Locale.ROOT)).append(" | ").append(dflt)
+                    .append(" | ").append(key.validator == null ? "" : key.validator.toString().replace("|", "\\|"))
+                    .append(" |\n");
+        }
+        return b.toString();
     }
 
     /** Lower-case name of a durability, as the config spells it. */
