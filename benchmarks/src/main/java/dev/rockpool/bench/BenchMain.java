@@ -59,6 +59,7 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         BenchMain main = new BenchMain();
+        main.args = args;
         try {
             main.parse(args);
         } catch (IllegalArgumentException e) {
@@ -103,8 +104,44 @@ public final class BenchMain {
         return args[i];
     }
 
+    private String[] args = new String[0];
+
+    /**
+     * Writes the results as Markdown. If the file exists and holds the markers {@value #BEGIN} and {@value #END}
+     * (as docs/BENCHMARKS.md does), only the text between them is replaced; otherwise the file is the table alone.
+     */
+    private void writeMarkdown(Report report, String command) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            out.println("Run " + machineLine("started") + ", " + machineLine("minutes") + " minutes, on "
+                    + machineLine("cores") + " cores (" + machineLine("cpu") + "), " + machineLine("jdk") + ", "
+                    + machineLine("os") + ", " + machineLine("memory") + ". Command: `" + command + "`.");
+            out.println();
+            report.printMarkdown(out);
+        }
+        String table = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        String text = Files.exists(markdownFile) ? Files.readString(markdownFile) : "";
+        int begin = text.indexOf(BEGIN);
+        int end = text.indexOf(END);
+        if (begin >= 0 && end > begin) {
+            text = text.substring(0, begin + BEGIN.length()) + "\n" + table + text.substring(end);
+        } else {
+            text = table;
+        }
+        Files.writeString(markdownFile, text);
+    }
+
+    private static final String BEGIN = "<!-- results:begin -->";
+    private static final String END = "<!-- results:end -->";
+    private Results lastResults;
+
+    private String machineLine(String key) {
+        return lastResults.machine.getOrDefault(key, "?");
+    }
+
     private int run() throws Exception {
         Results results = new Results();
+        lastResults = results;
         results.machine.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
         results.machine.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         results.machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
@@ -136,9 +173,10 @@ public final class BenchMain {
             System.out.println("results: " + jsonFile);
         }
         if (markdownFile != null) {
-            try (PrintStream out = new PrintStream(Files.newOutputStream(markdownFile), true, "UTF-8")) {
-                report.printMarkdown(out);
-            }
+            // The launcher names the command as the user typed it; run directly, the arguments are all we know.
+            String command = System.getenv().getOrDefault("ROCKPOOL_BENCH_COMMAND",
+                    "BenchMain " + String.join(" ", args));
+            writeMarkdown(report, command);
             System.out.println("markdown: " + markdownFile);
         }
         if (chartFile != null) {
