@@ -161,9 +161,11 @@ final class FeedCommand implements Callable<Integer> {
         int maxRecord = (int) Math.min(Math.min(maxFrame, Integer.MAX_VALUE - 16),
                 Math.max(1 << 20, Runtime.getRuntime().maxMemory() / 4));
         long maxBatchBytes = Math.max(1, Math.min(MAX_BATCH_BYTES, maxFrame / 4));
-        RecordReader reader = new RecordReader(in, maxRecord);
         Batch batch = new Batch();
-        long ok = 0;
+        RecordReader reader = new RecordReader(in, maxRecord, () -> {
+            batch.append(pool, dur, skip, io);
+            out.flush();
+        });
         long failed = 0;
         while (reader.next()) {
             JsonData json;
@@ -175,7 +177,7 @@ final class FeedCommand implements Callable<Integer> {
                 json = parseRecord(reader.array(), reader.start(), reader.length(), reader.recordNumber(),
                         reader.recordLine());
             } catch (RecordException e) {
-                ok += batch.append(pool, dur, skip, io);
+                batch.append(pool, dur, skip, io);
                 if (!skip) {
                     out.flush();
                     throw e;
@@ -185,13 +187,14 @@ final class FeedCommand implements Callable<Integer> {
                 continue;
             }
             batch.add(Draft.of(json, tags), reader.recordNumber(), reader.recordLine(), json.length());
-            if (batch.size() >= MAX_BATCH || batch.bytes >= maxBatchBytes || reader.wouldBlock()) {
-                ok += batch.append(pool, dur, skip, io);
+            if (batch.size() >= MAX_BATCH || batch.bytes >= maxBatchBytes) {
+                batch.append(pool, dur, skip, io);
                 out.flush();
             }
         }
-        ok += batch.append(pool, dur, skip, io);
+        batch.append(pool, dur, skip, io);
         out.flush();
+        long ok = batch.appended;
         failed += batch.failed;
         if (skip && failed > 0) {
             Map<String, Object> details = new LinkedHashMap<>();
@@ -219,6 +222,7 @@ final class FeedCommand implements Callable<Integer> {
         long[] records = new long[MAX_BATCH];
         long[] lines = new long[MAX_BATCH];
         long bytes;
+        long appended;
         long failed;
 
         int size() {
@@ -241,11 +245,10 @@ final class FeedCommand implements Callable<Integer> {
          * Appends the batch with one lock acquisition. The engine checks every message before writing any, so when
          * one is too large nothing was appended: then the messages go one by one to find and report it.
          */
-        int append(Pool pool, Durability dur, boolean skip, Io io) {
+        void append(Pool pool, Durability dur, boolean skip, Io io) {
             if (drafts.isEmpty()) {
-                return 0;
+                return;
             }
-            int appended = 0;
             try {
                 for (AppendResult r : pool.appendBatch(drafts, dur)) {
                     receipt(r);
@@ -275,7 +278,6 @@ final class FeedCommand implements Callable<Integer> {
                 }
             }
             clear();
-            return appended;
         }
 
         private void clear() {

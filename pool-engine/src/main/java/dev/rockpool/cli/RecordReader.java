@@ -24,6 +24,7 @@ final class RecordReader {
 
     private final InputStream in;
     private final int maxRecord;
+    private final Runnable beforeWait;
     private byte[] buf = new byte[1 << 16];
     private int pos;
     private int limit;
@@ -38,9 +39,14 @@ final class RecordReader {
     private boolean oversized;
     private long oversizedLength;
 
-    RecordReader(InputStream in, int maxRecord) {
+    /**
+     * A reader of {@code in}; {@code beforeWait} runs whenever the next read would wait for the input (nothing
+     * buffered, nothing available), so the caller can hand on what it has (a live pipe must not sit in a batch).
+     */
+    RecordReader(InputStream in, int maxRecord, Runnable beforeWait) {
         this.in = in;
         this.maxRecord = Math.max(maxRecord, 1);
+        this.beforeWait = beforeWait;
     }
 
     /** Advances to the next record; false at the end of the input. */
@@ -70,11 +76,6 @@ final class RecordReader {
             oversizedLength = length;
         }
         return true;
-    }
-
-    /** True if the next {@link #next()} would wait for input: nothing buffered and nothing ready to read. */
-    boolean wouldBlock() throws IOException {
-        return pos >= limit && !eof && in.available() <= 0;
     }
 
     byte[] array() {
@@ -278,6 +279,9 @@ final class RecordReader {
             byte[] bigger = new byte[(int) Math.min((long) buf.length * 2, (long) maxRecord + (1 << 16))];
             System.arraycopy(buf, 0, bigger, 0, limit);
             buf = bigger;
+        }
+        if (in.available() <= 0) {
+            beforeWait.run();
         }
         int n = in.read(buf, limit, buf.length - limit);
         if (n <= 0) {
