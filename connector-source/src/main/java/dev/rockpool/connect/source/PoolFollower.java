@@ -1,0 +1,252 @@
+package dev.rockpool.connect.source;
+
+import dev.rockpool.pool.Cursor;
+import dev.rockpool.pool.ErrorKind;
+import dev.rockpool.pool.Gap;
+import dev.rockpool.pool.GapPolicy;
+import dev.rockpool.pool.Message;
+import dev.rockpool.pool.Pool;
+import dev.rockpool.pool.PoolException;
+import dev.rockpool.pool.Start;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One pool followed by a task: opens the pool (waiting for it if it does not exist yet), positions a cursor from the
+ * committed offset or {@code start.from}, and reads kept messages until {@code stop.at}. Also notices when the pool
+ * file was deleted and created again, and moves on to the new file. Used by the task's poll thread only, except
+ * {@link #lostMessages()}, which metrics read from any thread.
+ */
+final class PoolFollower implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PoolFollower.class);
+    /** How often an idle follower checks whether its pool file was replaced (or, when missing, appeared). */
+    static final long FILE_CHECK_INTERVAL_NANOS = 1_000_000_000L;
+
+    private final String name;
+    private final Path path;
+    private final Map<String, Object> committedOffset;
+    private final Start configuredStart;
+    private final Positions.StopAt stopAt;
+    private final GapPolicy gapPolicy;
+    private final AtomicLong lostMessages = new AtomicLong();
+    private final AtomicLong gaps = new AtomicLong();
+
+    private Pool pool;
+    private Object fileKey;
+    private Cursor cursor;
+    private boolean finished;
+    private boolean waitingLogged;
+    private long lastFileCheck;
+
+    /**
+     * @param committedOffset the offset Connect has for this pool ({@link OffsetFields}), or null
+     */
+    PoolFollower(String name, Path path, Map<String, Object> committedOffset, Start configuredStart,
+                 Positions.StopAt stopAt, GapPolicy gapPolicy) {
+        this.name = name;
+        this.path = path;
+        this.committedOffset = committedOffset;
+        this.configuredStart = configuredStart;
+        this.stopAt = stopAt;
+        this.gapPolicy = gapPolicy;
+        this.lastFileCheck = System.nanoTime();
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Messages lost to gaps since the task started (policy continue). */
+    long lostMessages() {
+        return lostMessages.get();
+    }
+
+    /** Gaps seen since the task started (policy continue). */
+    long gaps() {
+        return gaps.get();
+    }
+
+    /** The pool id of the open pool, or null while waiting for it. */
+    String poolId() {
+        return pool == null ? null : pool.id();
+    }
+
+    /** True once stop.at was passed: nothing more comes from this pool. */
+    boolean finished() {
+        return finished;
+    }
+
+    /**
+     * The next message to send, or null if there is none right now (caught up, pool missing, or finished). Messages
+     * the filter drops are read past here; their seqs are covered by the offset of the next record sent.
+     *
+     * @throws ConnectException for a gap with policy fail, or an unreadable pool
+     */
+    Message next() {
+        if (finished) {
+            return null;
+        }
+        if (cursor == null && !open()) {
+            return null;
+        }
+        Message m;
+        try {
+            m = cursor.next();
+        } catch (PoolException e) {
+            throw failure(e);
+        }
+        if (m == null) {
+            maybeCheckFile();
+            return null;
+        }
+        if (stopAt != null && stopAt.isPast(m)) {
+            finish("seq " + m.seq() + " is past it");
+            return null;
+        }
+        return m;
+    }
+
+    /** Opens the pool and positions the cursor; false (with one log line) while the pool does not exist. */
+    private boolean open() {
+        long now = System.nanoTime();
+        if (waitingLogged && now - lastFileCheck < FILE_CHECK_INTERVAL_NANOS) {
+            return false;
+        }
+        lastFileCheck = now;
+        Pool opened;
+        try {
+            opened = Pool.open(path);
+        } catch (PoolException e) {
+            if (e.kind() == ErrorKind.NOT_FOUND) {
+                if (!waitingLogged) {
+                    log.info("Pool '{}' does not exist yet at {}; waiting for it to be created", name, path);
+                    waitingLogged = true;
+                }
+                return false;
+            }
+            throw failure(e);
+        }
+        if (waitingLogged) {
+            log.info("Pool '{}' appeared at {}", name, path);
+        }
+        attach(opened, startFor(opened));
+        return cursor != null;
+    }
+
+    /** Where to start in a freshly opened pool: the committed seq when the offset is for this pool file. */
+    private Start startFor(Pool opened) {
+        if (committedOffset == null) {
+            log.info("Pool '{}' (id {}) has no committed offset; starting from {}", name, opened.id(),
+                    configuredStart);
+            return configuredStart;
+        }
+        long seq = OffsetFields.seq(committedOffset);
+        String committedId = OffsetFields.poolId(committedOffset);
+        if (committedId != null && !committedId.equals(opened.id())) {
+            log.warn("Pool '{}' at {} was recreated: the committed offset (seq {}) belongs to pool id {}, the file "
+                    + "now has id {}; starting at the earliest message of the new pool", name, path, seq,
+                    committedId, opened.id());
+            return Start.earliest();
+        }
+        log.info("Pool '{}' (id {}) resuming at committed seq {}", name, opened.id(), seq);
+        return Start.seq(seq);
+    }
+
+    private void attach(Pool opened, Start start) {
+        pool = opened;
+        fileKey = fileKeyOf(path);
+        cursor = pool.cursor(start, gapPolicy, this::onGap);
+        if (stopAt != null && stopAt.reachedBefore(cursor.nextSeq())) {
+            finish("the next seq " + cursor.nextSeq() + " is past it");
+        }
+    }
+
+    private void onGap(Gap gap) {
+        gaps.incrementAndGet();
+        lostMessages.addAndGet(gap.count());
+        log.warn("Pool '{}': {} messages from seq {} were overwritten before they were read; continuing at seq {} "
+                + "(on.gap=continue)", name, gap.count(), gap.firstMissingSeq(), gap.resumeSeq());
+    }
+
+    private void finish(String why) {
+        finished = true;
+        log.info("Pool '{}' reached stop.at={} ({}); sending nothing more from it", name, stopAt, why);
+    }
+
+    /**
+     * When caught up, checks now and then whether the file at the pool's path is still the one that is open. A
+     * different file (deleted and created again) is opened; a different pool id restarts at its earliest message.
+     */
+    private void maybeCheckFile() {
+        long now = System.nanoTime();
+        if (now - lastFileCheck < FILE_CHECK_INTERVAL_NANOS) {
+            return;
+        }
+        lastFileCheck = now;
+        Object key = fileKeyOf(path);
+        if (key == null || Objects.equals(key, fileKey)) {
+            return;
+        }
+        Pool replacement;
+        try {
+            replacement = Pool.open(path);
+        } catch (PoolException e) {
+            // Being created or replaced right now: look again at the next check.
+            log.debug("Pool '{}': cannot open the replaced file yet: {}", name, e.getMessage());
+            return;
+        }
+        if (replacement.id().equals(pool.id())) {
+            fileKey = key;
+            replacement.close();
+            return;
+        }
+        log.warn("Pool '{}' at {} was recreated (pool id {} -> {}) after seq {} of the old pool; starting at the "
+                + "earliest message of the new pool", name, path, pool.id(), replacement.id(), cursor.nextSeq() - 1);
+        pool.close();
+        attach(replacement, Start.earliest());
+    }
+
+    private static Object fileKeyOf(Path path) {
+        try {
+            Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+            return key != null ? key : Files.getLastModifiedTime(path);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private ConnectException failure(PoolException e) {
+        if (e.kind() == ErrorKind.RETENTION_GAP) {
+            return new ConnectException("Pool '" + name + "' (" + path + "): " + e.getMessage()
+                    + " (on.gap=fail); first missing seq " + e.seq(), e);
+        }
+        return new ConnectException("Pool '" + name + "' (" + path + "): " + e.kind().label() + ": "
+                + e.getMessage(), e);
+    }
+
+    /** The offset after {@code m}: the next seq to read, in this pool file. */
+    Map<String, Object> offsetAfter(Message m) {
+        return OffsetFields.offset(m.seq() + 1, pool.id());
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.close();
+            pool = null;
+            cursor = null;
+        }
+    }
+}

@@ -1,0 +1,334 @@
+package dev.rockpool.connect.source;
+
+import dev.rockpool.filter.JqExpression;
+import dev.rockpool.filter.MessageFilter;
+import dev.rockpool.pool.GapPolicy;
+import dev.rockpool.pool.PoolDirectory;
+import dev.rockpool.pool.PoolException;
+import dev.rockpool.pool.Start;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** The configuration of {@link PoolSourceConnector} and its tasks. */
+public final class PoolSourceConfig extends AbstractConfig {
+    /** Pool directory. */
+    public static final String POOL_DIR = "pool.dir";
+    /** Pool names, spread over the tasks. */
+    public static final String POOLS = "pools";
+    /** Target topic template. */
+    public static final String TOPIC = "topic";
+    /** Required tags. */
+    public static final String FILTER_TAGS = "filter.tags";
+    /** jq predicate over the envelope. */
+    public static final String FILTER_WHERE = "filter.where";
+    /** jq expression giving the record key. */
+    public static final String KEY_JQ = "key.jq";
+    /** Start position of a pool without a committed offset. */
+    public static final String START_FROM = "start.from";
+    /** Optional end of a replay. */
+    public static final String STOP_AT = "stop.at";
+    /** Gap policy. */
+    public static final String ON_GAP = "on.gap";
+    /** Most records one poll returns. */
+    public static final String BATCH_MAX_MESSAGES = "batch.max.messages";
+    /** Longest an idle poll waits. */
+    public static final String POLL_TIMEOUT_MS = "poll.timeout.ms";
+    /** Java type of the record value. */
+    public static final String VALUE_FORMAT = "value.format";
+
+    /** The placeholder in {@link #TOPIC} replaced by the pool name. */
+    public static final String POOL_PLACEHOLDER = "${pool}";
+    /** The connector-level converter setting that {@code value.format=auto} looks at. */
+    static final String VALUE_CONVERTER = "value.converter";
+
+    private static final String GROUP_POOLS = "Pools";
+    private static final String GROUP_RECORDS = "Records";
+    private static final String GROUP_FILTERS = "Filters";
+    private static final String GROUP_POSITIONS = "Positions";
+    private static final String GROUP_BATCHING = "Batching";
+
+    private static final Pattern LEGAL_TOPIC = Pattern.compile("[a-zA-Z0-9._-]+");
+    private static final int MAX_TOPIC_LENGTH = 249;
+
+    /** The definition of every key: docs, defaults, validators, groups. */
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    private final List<String> pools;
+    private final Start start;
+    private final Positions.StopAt stopAt;
+    private final GapPolicy gapPolicy;
+    private final MessageFilter filter;
+    private final JqExpression keyExpression;
+    private final ValueFormat valueFormat;
+
+    /** Parses and validates {@code props}; a {@link ConfigException} naming the key for anything wrong. */
+    public PoolSourceConfig(Map<String, String> props) {
+        super(CONFIG_DEF, props);
+        pools = List.copyOf(new LinkedHashSet<>(getList(POOLS)));
+        start = Positions.parseStart(getString(START_FROM));
+        stopAt = Positions.parseStop(getString(STOP_AT));
+        gapPolicy = GapPolicy.parse(getString(ON_GAP));
+        filter = compileFilter(getList(FILTER_TAGS), getString(FILTER_WHERE));
+        keyExpression = compileJq(KEY_JQ, getString(KEY_JQ));
+        valueFormat = ValueFormat.resolve(getString(VALUE_FORMAT), props.get(VALUE_CONVERTER));
+        for (String pool : pools) {
+            checkTopic(topicFor(pool), pool);
+        }
+    }
+
+    private static ConfigDef configDef() {
+        ConfigDef def = new ConfigDef();
+        int order = 0;
+        def.define(POOL_DIR, Type.STRING, "", Importance.HIGH,
+                "Directory holding the pools (NAME.pool) on the worker's host. Empty: $ROCKPOOL_DIR of the worker, "
+                        + "else ~/.rockpool/pools of the worker's user. A leading ~/ is the worker user's home.",
+                GROUP_POOLS, ++order, Width.LONG, "Pool directory");
+        def.define(POOLS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new PoolNamesValidator(), Importance.HIGH,
+                "Names of the pools to stream (comma-separated, at least one). Pools are spread over tasks.max tasks; "
+                        + "a pool that does not exist yet is waited for.",
+                GROUP_POOLS, ++order, Width.LONG, "Pools");
+        order = 0;
+        def.define(TOPIC, Type.STRING, POOL_PLACEHOLDER, new TopicTemplateValidator(), Importance.HIGH,
+                "Target topic; " + POOL_PLACEHOLDER + " is replaced by the pool name. The result must be a legal "
+                        + "topic name for every pool.",
+                GROUP_RECORDS, ++order, Width.MEDIUM, "Topic");
+        def.define(KEY_JQ, Type.STRING, "", new JqValidator(), Importance.MEDIUM,
+                "jq expression over the message envelope {seq, time, meta: {tags}, data} giving the record key: a "
+                        + "string result is the key as is, any other result its compact JSON text; no output or "
+                        + "null gives no key. Empty: records have no key.",
+                GROUP_RECORDS, ++order, Width.LONG, "Key jq");
+        def.define(VALUE_FORMAT, Type.STRING, ValueFormat.AUTO.label(), ValueFormat.VALIDATOR, Importance.LOW,
+                "Java type of the record value. bytes: the stored JSON bytes (byte[], schema BYTES; for "
+                        + "ByteArrayConverter: no re-serialisation). string: the JSON text (STRING; for "
+                        + "StringConverter). map: the parsed object (schemaless Map; for JsonConverter). auto: bytes "
+                        + "or string when the connector's value.converter is ByteArrayConverter or StringConverter, "
+                        + "else map.",
+                GROUP_RECORDS, ++order, Width.SHORT, "Value format");
+        order = 0;
+        def.define(FILTER_TAGS, Type.LIST, "", Importance.MEDIUM,
+                "Tags a message must all carry to be sent (comma-separated). Empty: no tag filter.",
+                GROUP_FILTERS, ++order, Width.LONG, "Required tags");
+        def.define(FILTER_WHERE, Type.STRING, "", new JqValidator(), Importance.MEDIUM,
+                "jq predicate over the message envelope; true sends the message, false or a runtime error skips it, "
+                        + "a non-boolean result fails the task. Empty: no predicate.",
+                GROUP_FILTERS, ++order, Width.LONG, "Where");
+        order = 0;
+        def.define(START_FROM, Type.STRING, "earliest", Positions.START_VALIDATOR, Importance.MEDIUM,
+                "Where a pool with no committed offset starts: earliest (the oldest message still in the pool), "
+                        + "latest (the first message appended after the task starts), seq:N (the message with seq N, "
+                        + "or the next one), time:RFC3339 (the first message at or after that time).",
+                GROUP_POSITIONS, ++order, Width.MEDIUM, "Start from");
+        def.define(STOP_AT, Type.STRING, "", Positions.STOP_VALIDATOR, Importance.LOW,
+                "Optional end of a replay, inclusive: seq:N or time:RFC3339. The first message past it ends the pool: "
+                        + "the task sends nothing more from that pool. Empty: follow forever.",
+                GROUP_POSITIONS, ++order, Width.MEDIUM, "Stop at");
+        def.define(ON_GAP, Type.STRING, "continue", ConfigDef.CaseInsensitiveValidString.in("continue", "fail"),
+                Importance.MEDIUM,
+                "What to do when messages were overwritten before the task read them: continue (log the first "
+                        + "missing seq and the count, count them in the lost-messages-total metric, go on with the "
+                        + "oldest message still there) or fail (fail the task, naming the first missing seq and "
+                        + "the count).",
+                GROUP_POSITIONS, ++order, Width.SHORT, "On gap");
+        order = 0;
+        def.define(BATCH_MAX_MESSAGES, Type.INT, 1000, ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
+                "Most records one poll returns (over all the task's pools).",
+                GROUP_BATCHING, ++order, Width.SHORT, "Batch size");
+        def.define(POLL_TIMEOUT_MS, Type.LONG, 500L, ConfigDef.Range.between(0, 60_000), Importance.LOW,
+                "Longest an idle poll waits for a new message before returning no records, in ms. stop() wakes it "
+                        + "at once.",
+                GROUP_BATCHING, ++order, Width.SHORT, "Poll timeout");
+        return def;
+    }
+
+    /** The keys of {@link #CONFIG_DEF} in definition order. */
+    static List<String> keys() {
+        return new ArrayList<>(CONFIG_DEF.configKeys().keySet());
+    }
+
+    /** The configured pool directory. */
+    public PoolDirectory poolDirectory() {
+        return PoolDirectory.resolve(getString(POOL_DIR));
+    }
+
+    /** The pool names, without duplicates, in configured order. */
+    public List<String> pools() {
+        return pools;
+    }
+
+    /** The topic of a pool. */
+    public String topicFor(String pool) {
+        return getString(TOPIC).replace(POOL_PLACEHOLDER, pool);
+    }
+
+    public Start start() {
+        return start;
+    }
+
+    /** The end of a replay, or null. */
+    Positions.StopAt stopAt() {
+        return stopAt;
+    }
+
+    public GapPolicy gapPolicy() {
+        return gapPolicy;
+    }
+
+    /** The tag and jq filter; {@link MessageFilter#keepsAll()} when none is configured. */
+    public MessageFilter filter() {
+        return filter;
+    }
+
+    /** The key expression, or null. */
+    public JqExpression keyExpression() {
+        return keyExpression;
+    }
+
+    /** The resolved value format (never auto). */
+    public ValueFormat valueFormat() {
+        return valueFormat;
+    }
+
+    public int batchMaxMessages() {
+        return getInt(BATCH_MAX_MESSAGES);
+    }
+
+    public long pollTimeoutMs() {
+        return getLong(POLL_TIMEOUT_MS);
+    }
+
+    private static MessageFilter compileFilter(List<String> tags, String where) {
+        List<String> wheres = where == null || where.isBlank() ? List.of() : List.of(where);
+        try {
+            return MessageFilter.of(tags, wheres);
+        } catch (PoolException e) {
+            throw new ConfigException(FILTER_WHERE, where, e.getMessage());
+        }
+    }
+
+    private static JqExpression compileJq(String key, String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return JqExpression.compile(text);
+        } catch (PoolException e) {
+            throw new ConfigException(key, text, e.getMessage());
+        }
+    }
+
+    /** Refuses a topic Kafka would refuse, naming the pool it came from. */
+    static void checkTopic(String topic, String pool) {
+        String problem = null;
+        if (topic.isEmpty()) {
+            problem = "is empty";
+        } else if (topic.length() > MAX_TOPIC_LENGTH) {
+            problem = "is longer than " + MAX_TOPIC_LENGTH + " characters";
+        } else if (topic.equals(".") || topic.equals("..")) {
+            problem = "cannot be '.' or '..'";
+        } else if (!LEGAL_TOPIC.matcher(topic).matches()) {
+            problem = "may only contain letters, digits, '.', '_' and '-'";
+        }
+        if (problem != null) {
+            throw new ConfigException(TOPIC, topic, "the topic for pool '" + pool + "' " + problem);
+        }
+    }
+
+    /** The Java type a record value is given as. */
+    public enum ValueFormat {
+        /** Resolved from the connector's value.converter. */
+        AUTO,
+        /** byte[] with schema BYTES: the stored bytes, for ByteArrayConverter. */
+        BYTES,
+        /** String with schema STRING: the JSON text, for StringConverter. */
+        STRING,
+        /** Schemaless Map: the parsed object, for JsonConverter and other structured converters. */
+        MAP;
+
+        static final ConfigDef.Validator VALIDATOR = ConfigDef.CaseInsensitiveValidString.in("auto", "bytes",
+                "string", "map");
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The format for a configured value and the connector's value.converter (null when set on the worker). */
+        static ValueFormat resolve(String configured, String converter) {
+            ValueFormat format = valueOf(configured.trim().toUpperCase(Locale.ROOT));
+            if (format != AUTO) {
+                return format;
+            }
+            if (converter != null) {
+                String c = converter.trim();
+                if (c.equals("org.apache.kafka.connect.converters.ByteArrayConverter")) {
+                    return BYTES;
+                }
+                if (c.equals("org.apache.kafka.connect.storage.StringConverter")) {
+                    return STRING;
+                }
+            }
+            return MAP;
+        }
+    }
+
+    /** Pool names must be valid names: a Usage error of the engine becomes a ConfigException. */
+    private static final class PoolNamesValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            @SuppressWarnings("unchecked")
+            List<String> names = (List<String>) value;
+            if (names == null || names.isEmpty()) {
+                throw new ConfigException(name, value, "at least one pool name is required");
+            }
+            for (String pool : names) {
+                try {
+                    PoolDirectory.checkName(pool);
+                } catch (PoolException e) {
+                    throw new ConfigException(name, value, e.getMessage());
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "non-empty list of pool names";
+        }
+    }
+
+    /** The template must give a legal topic for a typical name; each pool is checked again with the pool list. */
+    private static final class TopicTemplateValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            String template = (String) value;
+            checkTopic(template.replace(POOL_PLACEHOLDER, "pool"), POOL_PLACEHOLDER);
+        }
+
+        @Override
+        public String toString() {
+            return "topic name, may contain " + POOL_PLACEHOLDER;
+        }
+    }
+
+    /** A jq expression must compile (empty is allowed: not set). */
+    private static final class JqValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            compileJq(name, (String) value);
+        }
+
+        @Override
+        public String toString() {
+            return "jq expression";
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.rockpool.connect.source;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rockpool.filter.Envelope;
+import dev.rockpool.filter.JqExpression;
+import dev.rockpool.filter.TimeFormat;
+import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.Message;
+import net.thisptr.jackson.jq.exception.JsonQueryException;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.source.SourceRecord;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns pool messages into source records: value per {@code value.format}, key per {@code key.jq}, headers. */
+final class RecordFactory {
+    /** Header with the pool name. */
+    static final String HEADER_POOL = "rockpool.pool";
+    /** Header with the message seq (INT64). */
+    static final String HEADER_SEQ = "rockpool.seq";
+    /** Header with the message time, RFC 3339. */
+    static final String HEADER_TIME = "rockpool.time";
+    /** Header with the tags as JSON array text. */
+    static final String HEADER_TAGS = "rockpool.tags";
+
+    private final PoolSourceConfig.ValueFormat valueFormat;
+    private final JqExpression keyExpression;
+
+    RecordFactory(PoolSourceConfig.ValueFormat valueFormat, JqExpression keyExpression) {
+        this.valueFormat = valueFormat;
+        this.keyExpression = keyExpression;
+    }
+
+    SourceRecord record(String pool, String topic, Map<String, ?> partition, Map<String, ?> offset, Message m) {
+        Object value;
+        Schema valueSchema;
+        switch (valueFormat) {
+            case BYTES:
+                valueSchema = Schema.BYTES_SCHEMA;
+                value = m.data();
+                break;
+            case STRING:
+                valueSchema = Schema.STRING_SCHEMA;
+                value = m.dataString();
+                break;
+            default:
+                valueSchema = null;
+                value = toConnect(data(m));
+                break;
+        }
+        String key = keyExpression == null ? null : key(pool, m);
+        ConnectHeaders headers = new ConnectHeaders();
+        headers.addString(HEADER_POOL, pool);
+        headers.addLong(HEADER_SEQ, m.seq());
+        headers.addString(HEADER_TIME, TimeFormat.format(m.timeNanos()));
+        headers.addString(HEADER_TAGS, tagsJson(m.tags()));
+        long timestampMs = Math.floorDiv(m.timeNanos(), 1_000_000L);
+        return new SourceRecord(partition, offset, topic, null, key == null ? null : Schema.OPTIONAL_STRING_SCHEMA,
+                key, valueSchema, value, timestampMs, headers);
+    }
+
+    /** The key: the first output of key.jq; a string as is, other JSON as compact text; null for none. */
+    private String key(String pool, Message m) {
+        List<JsonNode> out;
+        try {
+            out = keyExpression.apply(Envelope.tree(m));
+        } catch (JsonQueryException e) {
+            throw new DataException("Pool '" + pool + "' seq " + m.seq() + ": key.jq '" + keyExpression.text()
+                    + "' failed: " + e.getMessage());
+        }
+        if (out.isEmpty() || out.get(0).isNull()) {
+            return null;
+        }
+        JsonNode k = out.get(0);
+        return k.isTextual() ? k.textValue() : k.toString();
+    }
+
+    private static JsonNode data(Message m) {
+        return Envelope.data(m);
+    }
+
+    static String tagsJson(List<String> tags) {
+        try {
+            return JsonData.MAPPER.writeValueAsString(tags);
+        } catch (JsonProcessingException e) {
+            throw new DataException("cannot write tags " + tags, e);
+        }
+    }
+
+    /**
+     * JSON to the schemaless Connect values JsonConverter writes back as the same JSON: objects to maps (field order
+     * kept), arrays to lists, whole numbers to Long, other numbers to Double (Connect has no schemaless big number).
+     */
+    static Object toConnect(JsonNode node) {
+        switch (node.getNodeType()) {
+            case OBJECT:
+                Map<String, Object> map = new LinkedHashMap<>();
+                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    map.put(e.getKey(), toConnect(e.getValue()));
+                }
+                return map;
+            case ARRAY:
+                List<Object> list = new ArrayList<>(node.size());
+                for (JsonNode element : node) {
+                    list.add(toConnect(element));
+                }
+                return list;
+            case STRING:
+                return node.textValue();
+            case BOOLEAN:
+                return node.booleanValue();
+            case NUMBER:
+                return node.canConvertToLong() && node.isIntegralNumber() ? (Object) node.longValue()
+                        : (Object) node.doubleValue();
+            default:
+                return null;
+        }
+    }
+}
