@@ -1,0 +1,135 @@
+package dev.rockpool.stack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.apache.kafka.connect.runtime.isolation.PluginDesc;
+import org.apache.kafka.connect.runtime.isolation.Plugins;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged plugin (connect-plugin/target/rockpool-connect-plugin and its zip): what it holds, what it leaves to the
+ * worker, and that Connect's own plugin loader finds both connectors in it with plugin.discovery=service_load.
+ */
+class PluginPackagingIT {
+    private static final String SOURCE = "dev.rockpool.connect.source.PoolSourceConnector";
+    private static final String SINK = "dev.rockpool.connect.sink.PoolSinkConnector";
+
+    private final Path pluginDir = Path.of(Scripts.required("rockpool.plugin.dir"));
+    private final Path kafkaLib = Path.of(Scripts.required("rockpool.kafka.lib"));
+    private final String version = Scripts.required("rockpool.version");
+
+    private static Set<String> jarNames(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".jar"))
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    @Test
+    void holdsTheConnectorsAndTheirDependenciesButNotWhatTheWorkerProvides() throws IOException {
+        Set<String> jars = jarNames(pluginDir.resolve("lib"));
+        for (String expected : List.of("connector-source-" + version + ".jar", "connector-sink-" + version + ".jar",
+                "pool-engine-" + version + ".jar")) {
+            assertTrue(jars.contains(expected), expected + " missing from " + jars);
+        }
+        assertTrue(jars.stream().anyMatch(j -> j.startsWith("jackson-jq-")), "jackson-jq missing from " + jars);
+        for (String provided : List.of("kafka-clients-", "connect-api-", "connect-runtime-", "connect-json-",
+                "slf4j-", "jackson-databind-", "jackson-core-", "jackson-annotations-")) {
+            assertTrue(jars.stream().noneMatch(j -> j.startsWith(provided)),
+                    provided + "* is provided by the worker and must not be in the plugin: " + jars);
+        }
+    }
+
+    /**
+     * Jackson is left out because the worker ships the very versions the plugin is built against; if a Kafka or
+     * Jackson upgrade breaks that, this says so instead of letting the plugin run on a Jackson it was not built for.
+     */
+    @Test
+    void jacksonLeftOutMatchesTheWorkers() throws IOException {
+        String jackson = Scripts.required("jackson.version");
+        String minor = jackson.substring(0, jackson.indexOf('.', jackson.indexOf('.') + 1));
+        Set<String> workerJars = jarNames(kafkaLib);
+        assertTrue(workerJars.contains("jackson-databind-" + jackson + ".jar"), "worker ships " + workerJars);
+        assertTrue(workerJars.contains("jackson-core-" + jackson + ".jar"), "worker ships " + workerJars);
+        assertTrue(workerJars.stream().anyMatch(j -> j.startsWith("jackson-annotations-" + minor)),
+                "worker's jackson-annotations is not " + minor + ".x: " + workerJars);
+        assertEquals(jackson, com.fasterxml.jackson.databind.cfg.PackageVersion.VERSION.toString(),
+                "the plugin is built against this Jackson");
+    }
+
+    @Test
+    void connectorJarsCarryServiceEntriesAndAVersion() throws IOException {
+        Map<String, String> services = Map.of(
+                "connector-source-" + version + ".jar", "org.apache.kafka.connect.source.SourceConnector=" + SOURCE,
+                "connector-sink-" + version + ".jar", "org.apache.kafka.connect.sink.SinkConnector=" + SINK);
+        for (Map.Entry<String, String> e : services.entrySet()) {
+            String[] service = e.getValue().split("=");
+            try (JarFile jar = new JarFile(pluginDir.resolve("lib").resolve(e.getKey()).toFile())) {
+                ZipEntry entry = jar.getEntry("META-INF/services/" + service[0]);
+                assertTrue(entry != null, e.getKey() + " has no META-INF/services/" + service[0]);
+                String text = new String(jar.getInputStream(entry).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertTrue(text.lines().map(String::trim).anyMatch(service[1]::equals), e.getKey() + ": " + text);
+                assertEquals(version, jar.getManifest().getMainAttributes().getValue("Implementation-Version"),
+                        e.getKey() + " manifest Implementation-Version (the connectors' version())");
+            }
+        }
+    }
+
+    /** Connect's own plugin scanner, configured as bin/rockpool-stack configures the worker. */
+    @Test
+    void connectFindsBothConnectorsWithServiceLoading() {
+        Plugins plugins = new Plugins(Map.of("plugin.path", pluginDir.toString(), "plugin.discovery", "service_load"));
+        assertLoadedFromPlugin(plugins.sourceConnectors(), SOURCE);
+        assertLoadedFromPlugin(plugins.sinkConnectors(), SINK);
+    }
+
+    private void assertLoadedFromPlugin(Set<? extends PluginDesc<?>> found, String className) {
+        // The connectors are on this test's class path too: only the copy loaded from the plugin directory counts.
+        PluginDesc<?> desc = found.stream()
+                .filter(d -> d.className().equals(className) && d.location().contains(pluginDir.toString()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(className + " not service-loaded from " + pluginDir + "; found "
+                        + found));
+        assertEquals(version, desc.version(), className + " version()");
+        assertTrue(desc.loader().getClass().getSimpleName().equals("PluginClassLoader"),
+                className + " loaded by " + desc.loader());
+    }
+
+    @Test
+    void zipIsConfluentHubShaped() throws IOException {
+        Path zip = Path.of(Scripts.required("rockpool.plugin.zip"));
+        String root = "rockpool-connect-plugin-" + version + "/";
+        try (ZipFile archive = new ZipFile(zip.toFile())) {
+            ZipEntry manifestEntry = archive.getEntry(root + "manifest.json");
+            assertTrue(manifestEntry != null, zip + " has no " + root + "manifest.json");
+            JsonNode manifest = Examples.MAPPER.readTree(archive.getInputStream(manifestEntry));
+            assertEquals("connect-plugin", manifest.path("name").asText());
+            assertEquals("rockpool", manifest.path("owner").path("username").asText());
+            assertEquals(version, manifest.path("version").asText());
+            assertEquals(Set.of("source", "sink"), Set.of(manifest.path("component_types").get(0).asText(),
+                    manifest.path("component_types").get(1).asText()));
+            Set<String> zipJars = archive.stream().map(ZipEntry::getName)
+                    .filter(n -> n.startsWith(root + "lib/") && n.endsWith(".jar"))
+                    .map(n -> n.substring((root + "lib/").length()))
+                    .collect(Collectors.toCollection(TreeSet::new));
+            assertEquals(jarNames(pluginDir.resolve("lib")), zipJars, "zip lib/ vs " + pluginDir.resolve("lib"));
+            assertFalse(archive.stream().filter(e -> e.getName().startsWith(root + "etc/"))
+                    .noneMatch(e -> e.getName().endsWith(".json")), "example configs in etc/");
+        }
+    }
+}
