@@ -37,8 +37,21 @@ public final class JqPredicate {
             }
             return keep;
         } catch (JsonQueryException e) {
+            if (isUnknownFunction(e)) {
+                // jackson-jq resolves functions only when it runs them: a function it lacks (e.g. IN/1) would
+                // otherwise drop every message silently. Wrong for every message, so a Usage error, like a
+                // non-boolean result.
+                throw new PoolException(ErrorKind.USAGE, "jq predicate '" + expression.text() + "': "
+                        + e.getMessage() + " in jackson-jq (jq 1.7 subset)")
+                        .withHint("rewrite it with supported builtins, e.g. '. == \"a\" or . == \"b\"' for IN");
+            }
             return false;
         }
+    }
+
+    private static boolean isUnknownFunction(JsonQueryException e) {
+        String message = e.getMessage();
+        return message != null && message.startsWith("Function ") && message.endsWith(" does not exist");
     }
 
     public String text() {
