@@ -478,9 +478,8 @@ public final class Pool implements AutoCloseable {
         for (int attempt = 0; attempt < 8; attempt++) {
             long head = map.headAcquire();
             long tail = map.tailAcquire();
-            long position = map.slotPosition(seq);
-            if (map.slotSeq(seq) == seq && position >= head && position < tail
-                    && position % FrameDescriptor.ALIGNMENT == 0) {
+            long position = indexedPosition(seq, head, tail);
+            if (position >= 0) {
                 Message m = reader.readAt(position);
                 if (m != null && m.seq() == seq) {
                     return Optional.of(m);
@@ -516,6 +515,26 @@ public final class Pool implements AutoCloseable {
         return -1;
     }
 
+    /**
+     * The position the index slot gives for {@code seq}, or -1 unless the slot names the seq, points at an aligned
+     * position in {@code [head, tail)}, and the frame header there is a message of that seq. A writer that died after
+     * storing next seq but before publishing leaves slots for seqs that never had a frame, pointing where later
+     * frames now lie, possibly mid-frame: reading there would report corruption that is not there.
+     */
+    private long indexedPosition(long seq, long head, long tail) {
+        long position = map.slotPosition(seq);
+        if (map.slotSeq(seq) != seq || position < head || position >= tail
+                || position % FrameDescriptor.ALIGNMENT != 0) {
+            return -1;
+        }
+        int physical = map.physical(position);
+        if (map.ringCapacity - physical < HEADER_LENGTH || map.frameType(physical) != TYPE_MESSAGE
+                || map.frameSeq(physical) != seq) {
+            return -1;
+        }
+        return position;
+    }
+
     /** A cursor with gap policy {@link GapPolicy#CONTINUE} that ignores gaps. */
     public Cursor cursor(Start start) {
         return cursor(start, GapPolicy.CONTINUE, GapListener.IGNORE);
@@ -529,8 +548,8 @@ public final class Pool implements AutoCloseable {
 
     /** Position of the first frame whose seq is at least {@code seq}, and whether the seq itself was overwritten. */
     long positionOfSeq(long seq, long head, long tail) {
-        long position = map.slotPosition(seq);
-        if (map.slotSeq(seq) == seq && position >= head && position < tail) {
+        long position = indexedPosition(seq, head, tail);
+        if (position >= 0) {
             return position;
         }
         FrameScan scan = new FrameScan(map, head, tail);

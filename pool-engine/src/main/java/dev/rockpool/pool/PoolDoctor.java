@@ -1,6 +1,7 @@
 package dev.rockpool.pool;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -51,6 +52,9 @@ final class PoolDoctor {
         long previousTime = Long.MIN_VALUE;
         long lastSeq = 0;
         long firstSeq = 0;
+        // Which seqs have a frame: a writer that died after storing next seq but before publishing leaves seqs that
+        // never existed, whose index slots may point anywhere. Seqs are below firstSeq + count + those holes.
+        BitSet present = new BitSet();
         while (scan.advance()) {
             long offset = map.ringOffset + map.physical(scan.position());
             if (scan.problem() != null) {
@@ -70,6 +74,9 @@ final class PoolDoctor {
             if (count == 0) {
                 firstSeq = scan.seq();
             }
+            if (scan.seq() - firstSeq < Integer.MAX_VALUE) {
+                present.set((int) (scan.seq() - firstSeq));
+            }
             previousSeq = scan.seq();
             previousTime = scan.time();
             lastSeq = scan.seq();
@@ -86,7 +93,7 @@ final class PoolDoctor {
         if (issues.isEmpty() && map.tailAcquire() == tail) {
             checkDerivedState(map, count, firstSeq, lastSeq, notes);
         }
-        checkIndex(map, head, tail, firstSeq, lastSeq, count, issues);
+        checkIndex(map, head, tail, firstSeq, lastSeq, count, present, issues);
         if (head < map.headAfterReads()) {
             return null;
         }
@@ -112,7 +119,7 @@ final class PoolDoctor {
 
     /** A slot naming a seq that is in the pool must point at that seq's frame. */
     private static void checkIndex(PoolMapping map, long head, long tail, long firstSeq, long lastSeq, long count,
-                                   List<DoctorReport.Issue> issues) {
+                                   BitSet present, List<DoctorReport.Issue> issues) {
         if (count == 0) {
             return;
         }
@@ -126,6 +133,9 @@ final class PoolDoctor {
                             (long) IndexDescriptor.slotOffset(seq, map.indexCapacity)));
                 }
                 continue;
+            }
+            if (seq - firstSeq < Integer.MAX_VALUE && !present.get((int) (seq - firstSeq))) {
+                continue; // a seq that never had a frame: nothing trusts its slot
             }
             long position = map.slotPositionAt(slot);
             long offset = HeaderDescriptor.HEADER_LENGTH + slot * IndexDescriptor.SLOT_LENGTH;
