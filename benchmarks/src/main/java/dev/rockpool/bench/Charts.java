@@ -60,7 +60,13 @@ final class Charts {
                 }
                 chart.addSeries(size.equals("128") ? "128 B" : "1 KiB", names, values);
             }
+            // Bars start at the axis minimum, which a log axis cannot put at 0: start one decade below the least.
+            double least = names.stream().flatMap(n -> List.of("128", "1024").stream()
+                    .map(size -> r.score(engine.get(n) + "@" + size))).mapToDouble(Double::doubleValue).min()
+                    .orElse(1);
             chart.getStyler().setYAxisLogarithmic(true);
+            chart.getStyler().setYAxisDecimalPattern("#,###");
+            chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(least))));
             images.add(BitmapEncoder.getBufferedImage(chart));
         }
         if (!r.e2e.isEmpty()) {
@@ -74,6 +80,7 @@ final class Charts {
             // Cases on their own scale: the end-to-end rates are a few hundred thousand per second.
             chart.addSeries("messages/s", cases, values);
             chart.getStyler().setLegendVisible(false);
+            chart.getStyler().setYAxisDecimalPattern("#,###");
             images.add(BitmapEncoder.getBufferedImage(chart));
         }
         int height = images.stream().mapToInt(BufferedImage::getHeight).sum();
