@@ -28,13 +28,13 @@ import java.util.concurrent.Callable;
         subcommands = {PoolCommand.class, FeedCommand.class, FollowCommand.class, FetchCommand.class,
                 DoctorCommand.class, VersionCommand.class, CompletionCommand.class},
         footer = {"", "Pool directory: --dir, else $ROCKPOOL_DIR, else ~/.rockpool/pools.",
-                "Exit codes: 0 ok, 1 Internal, 2 Usage, 3 NotFound, 4 AlreadyExists, 5 Busy, 6 Permission,",
-                "7 Corrupt, 8 Io, 9 RetentionGap, 124 follow --timeout reached."})
+                "Exit codes: 0 ok, 1 Internal, 2 Usage, 3 NotFound, 4 AlreadyExists, 5 Busy,",
+                "6 Permission, 7 Corrupt, 8 Io, 9 RetentionGap, 124 follow --timeout reached."})
 public final class Rockpool implements Callable<Integer> {
     /** The exit code when {@code follow --timeout} passes without output, as timeout(1) uses. */
     public static final int EXIT_TIMEOUT = 124;
 
-    @Option(names = "--dir", paramLabel = "DIR",
+    @Option(names = "--dir", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
             description = "Pool directory (default: $ROCKPOOL_DIR, else ~/.rockpool/pools).")
     String dir;
 

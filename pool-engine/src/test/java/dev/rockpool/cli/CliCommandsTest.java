@@ -98,6 +98,14 @@ class CliCommandsTest {
     }
 
     @Test
+    void dirMayFollowTheCommand() {
+        Cli.Result r = run(null, "pool", "create", "late", "--size", "64K", "--dir", dir.toString());
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(0, run(null, "feed", "late", "{\"a\":1}", "--dir", dir.toString()).exit());
+        assertEquals(List.of("{\"a\":1}"), data(dir, "late"));
+    }
+
+    @Test
     void poolListShowsAnUnreadablePoolWithItsError() throws Exception {
         create("good");
         Files.write(dir.resolve("bad.pool"), new byte[100]);
@@ -193,6 +201,7 @@ class CliCommandsTest {
         assertEquals(3, error.get("record").asLong());
         assertEquals(3, error.get("line").asLong());
         assertTrue(error.get("message").asText().startsWith("record 3 (line 3): invalid JSON"), error.toString());
+        assertFalse(error.get("message").asText().contains("Source:"), "no parser noise: " + error);
         assertEquals(List.of("{\"n\":1}", "{\"n\":2}"), data(dir, "p"));
     }
 
