@@ -9,6 +9,7 @@ import dev.rockpool.pool.Origin;
 import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolDirectory;
 import dev.rockpool.pool.Start;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -27,7 +28,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -54,6 +61,7 @@ class PoolSinkClusterTest {
     static Path poolDir;
     private static EmbeddedConnectCluster connect;
     private static KafkaProducer<byte[], byte[]> producer;
+    private static final List<Exception> SEND_ERRORS = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
     static void startCluster() {
@@ -67,7 +75,10 @@ class PoolSinkClusterTest {
         connect = new EmbeddedConnectCluster.Builder().name("rockpool-sink").numWorkers(1).numBrokers(1)
                 .brokerProps(broker).workerProps(worker).build();
         connect.start();
-        producer = connect.kafka().createProducer(Map.of("linger.ms", "5"));
+        // Not idempotent: an idempotent producer writing to a just-created topic can get stuck on
+        // OutOfOrderSequenceException retries; one request in flight keeps the partition order instead.
+        producer = connect.kafka().createProducer(Map.of("linger.ms", "5", "enable.idempotence", "false",
+                "max.in.flight.requests.per.connection", "1", "acks", "all"));
     }
 
     @AfterAll
@@ -99,7 +110,17 @@ class PoolSinkClusterTest {
         if (tagsHeader != null) {
             record.headers().add(new RecordHeader("rockpool.tags", tagsHeader.getBytes(StandardCharsets.UTF_8)));
         }
-        producer.send(record);
+        producer.send(record, (metadata, error) -> {
+            if (error != null) {
+                SEND_ERRORS.add(error);
+            }
+        });
+    }
+
+    /** Sends everything and fails the test if any record could not be produced. */
+    private static void flush() {
+        producer.flush();
+        assertEquals(List.of(), SEND_ERRORS, "produce errors");
     }
 
     private static List<Message> read(String pool) {
@@ -140,7 +161,7 @@ class PoolSinkClusterTest {
         send("plain", 0, "{\"n\":1,\"nested\":{\"a\":[1,2,{\"b\":null}]}}", "[\"web\",\"error\"]");
         send("plain", 1, "{\"n\":2,\"s\":\"héllo\"}", "solo");
         send("plain", 0, "{\"n\":3}", null);
-        producer.flush();
+        flush();
         awaitCount("plain-pool", 3);
 
         Map<Integer, Message> byN = read("plain-pool").stream()
@@ -185,7 +206,7 @@ class PoolSinkClusterTest {
         String payload = "{\"id\":7,\"name\":\"x\",\"ok\":true,\"score\":1.5,\"inner\":{\"a\":1,\"list\":[\"p\",\"q\"]},"
                 + "\"counts\":{\"k\":3},\"blob\":\"AQID\",\"price\":\"BNI=\",\"at\":" + millis + ",\"missing\":null}";
         send("structs", 0, "{\"schema\":" + schema + ",\"payload\":" + payload + "}", null);
-        producer.flush();
+        flush();
         awaitCount("structs-pool", 1);
 
         Message m = read("structs-pool").get(0);
@@ -207,7 +228,7 @@ class PoolSinkClusterTest {
         connect.configureConnector("raw", sink("raw", "t-${topic}", BYTES));
         send("text", 0, "  {\"kind\": \"text\",  \"v\": [1, 2]}\n", null);
         send("raw", 0, "{\"kind\":\"raw\",\"v\":{}}", "[\"r\"]");
-        producer.flush();
+        flush();
         awaitCount("t-text", 1);
         awaitCount("t-raw", 1);
         Message text = read("t-text").get(0);
@@ -231,7 +252,7 @@ class PoolSinkClusterTest {
         send("levels", 0, "{\"level\":\"info\",\"i\":2}", null);
         send("levels", 0, "{\"level\":\"error\",\"i\":3}", null);
         send("levels", 0, "{\"level\":\"info\",\"i\":4}", null);
-        producer.flush();
+        flush();
         awaitCount("levels-pool", 2);
         TestUtils.waitForCondition(() -> committed("levels", new TopicPartition("levels", 0)) == 5, WAIT_MS,
                 "the offsets of filtered records commit");
@@ -269,7 +290,7 @@ class PoolSinkClusterTest {
         for (String v : values) {
             send("mixed", 0, v, null);
         }
-        producer.flush();
+        flush();
         awaitCount("mixed-pool", 3);
         ConsumerRecords<byte[], byte[]> dlq = connect.kafka().consume(5, WAIT_MS, "mixed-dlq");
         List<String> dead = new ArrayList<>();
@@ -296,7 +317,7 @@ class PoolSinkClusterTest {
         send("strict", 0, "{\"ok\":0}", null);
         send("strict", 0, "[\"not\",\"an\",\"object\"]", null);
         send("strict", 0, "{\"ok\":2}", null);
-        producer.flush();
+        flush();
         connect.assertions().assertConnectorIsRunningAndTasksHaveFailed("strict", 1, "the task fails");
         ConnectorStateInfo.TaskState task = connect.connectorStatus("strict").tasks().get(0);
         assertTrue(task.trace().contains("Bad record at topic strict partition 0 offset 1"), task.trace());
@@ -322,7 +343,7 @@ class PoolSinkClusterTest {
         for (int i = 0; i < total; i++) {
             send("crash", i % partitions, "{\"p\":" + (i % partitions) + ",\"i\":" + (i / partitions) + "}", null);
         }
-        producer.flush();
+        flush();
         awaitCount("crash-pool", total / 3);
         connect.stopConnector("crash");
         connect.assertions().assertConnectorIsStopped("crash", "the sink stops");
@@ -351,6 +372,163 @@ class PoolSinkClusterTest {
             next[p]++;
         }
         connect.deleteConnector("crash");
+    }
+
+    /**
+     * A real crash: a separate worker JVM runs the sink and is killed with SIGKILL in the middle of the topic, long
+     * before its first offset commit; a new worker JVM of the same Connect cluster takes over. Every record must be
+     * in the pool exactly once, in partition order.
+     */
+    @Test
+    void workerKilledMidTopicLosesAndDuplicatesNothing(@TempDir Path workDir) throws Exception {
+        int partitions = 3;
+        int total = 100_000;
+        connect.kafka().createTopic("killed", partitions);
+        for (int i = 0; i < total / 2; i++) {
+            send("killed", i % partitions, "{\"p\":" + (i % partitions) + ",\"i\":" + (i / partitions) + "}", null);
+        }
+        flush();
+        Process first = null;
+        Process second = null;
+        try {
+            ChildWorker a = new ChildWorker(workDir, "a", 600_000);
+            first = a.start();
+            Map<String, String> props = sink("killed", "killed-pool", BYTES);
+            props.put("tasks.max", "2");
+            a.putConnector("killed", props);
+            awaitCount("killed-pool", total / 8);
+            first.destroyForcibly().waitFor();
+            int landed = count("killed-pool");
+            long committedBefore = committedSum("killed", partitions);
+            assertTrue(committedBefore < landed, "the kill left written but uncommitted records: committed "
+                    + committedBefore + ", landed " + landed);
+            for (int i = total / 2; i < total; i++) {
+                send("killed", i % partitions, "{\"p\":" + (i % partitions) + ",\"i\":" + (i / partitions) + "}",
+                        null);
+            }
+            flush();
+            second = new ChildWorker(workDir, "b", 1_000).start();
+            awaitCount("killed-pool", total);
+            for (int p = 0; p < partitions; p++) {
+                TopicPartition tp = new TopicPartition("killed", p);
+                long end = connect.kafka().endOffset(tp);
+                TestUtils.waitForCondition(() -> committedOffsets("killed").getOrDefault(tp, -1L) == end, WAIT_MS,
+                        () -> tp + " commits up to " + end);
+            }
+        } finally {
+            if (first != null) {
+                first.destroyForcibly().waitFor();
+            }
+            if (second != null) {
+                second.destroyForcibly().waitFor();
+            }
+        }
+        List<Message> messages = read("killed-pool");
+        assertEquals(total, messages.size());
+        int[] next = new int[partitions];
+        for (Message m : messages) {
+            JsonNode data = data(m);
+            int p = data.get("p").asInt();
+            assertEquals(next[p], data.get("i").asInt(), "partition " + p + " in order, once each");
+            assertEquals(new Origin("killed", p, next[p]), m.origin());
+            next[p]++;
+        }
+    }
+
+    /** Offsets committed by the consumer group of a sink connector, read with the admin client. */
+    private static Map<TopicPartition, Long> committedOffsets(String connector) throws Exception {
+        try (Admin admin = connect.kafka().createAdminClient()) {
+            Map<TopicPartition, Long> offsets = new HashMap<>();
+            admin.listConsumerGroupOffsets("connect-" + connector).partitionsToOffsetAndMetadata().get()
+                    .forEach((tp, om) -> offsets.put(tp, om == null ? -1L : om.offset()));
+            return offsets;
+        }
+    }
+
+    private static long committedSum(String connector, int partitions) throws Exception {
+        Map<TopicPartition, Long> offsets = committedOffsets(connector);
+        long sum = 0;
+        for (int p = 0; p < partitions; p++) {
+            sum += Math.max(0, offsets.getOrDefault(new TopicPartition(connector, p), 0L));
+        }
+        return sum;
+    }
+
+    /** A Connect worker in its own JVM, joining one distributed cluster ("rockpool-kill") on the embedded broker. */
+    private static final class ChildWorker {
+        private final Path dir;
+        private final String id;
+        private final long flushMs;
+        private int port;
+
+        ChildWorker(Path dir, String id, long flushMs) {
+            this.dir = dir;
+            this.id = id;
+            this.flushMs = flushMs;
+        }
+
+        Process start() throws Exception {
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            Properties p = new Properties();
+            p.put("bootstrap.servers", connect.kafka().bootstrapServers());
+            p.put("group.id", "rockpool-kill");
+            p.put("config.storage.topic", "kill-configs");
+            p.put("offset.storage.topic", "kill-offsets");
+            p.put("status.storage.topic", "kill-status");
+            p.put("config.storage.replication.factor", "1");
+            p.put("offset.storage.replication.factor", "1");
+            p.put("status.storage.replication.factor", "1");
+            p.put("offset.storage.partitions", "1");
+            p.put("status.storage.partitions", "1");
+            p.put("key.converter", STRING);
+            p.put("value.converter", BYTES);
+            p.put("plugin.discovery", "service_load");
+            p.put("listeners", "http://127.0.0.1:" + port);
+            p.put("offset.flush.interval.ms", Long.toString(flushMs));
+            // A dead worker and its consumer leave the groups quickly, and its work is reassigned at once.
+            p.put("session.timeout.ms", "6000");
+            p.put("heartbeat.interval.ms", "1000");
+            p.put("scheduled.rebalance.max.delay.ms", "0");
+            p.put("consumer.session.timeout.ms", "6000");
+            p.put("consumer.heartbeat.interval.ms", "1000");
+            Path file = dir.resolve("worker-" + id + ".properties");
+            try (java.io.Writer w = Files.newBufferedWriter(file)) {
+                p.store(w, null);
+            }
+            String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+            Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+            Process process = new ProcessBuilder(java.toString(), "-Xmx256m", "-cp", classpath,
+                    "org.apache.kafka.connect.cli.ConnectDistributed", file.toString())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("worker-" + id + ".log").toFile()).start();
+            HttpClient http = HttpClient.newHttpClient();
+            TestUtils.waitForCondition(() -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError("worker " + id + " exited: see " + dir.resolve("worker-" + id + ".log"));
+                }
+                try {
+                    return http.send(HttpRequest.newBuilder(URI.create(url("/health"))).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }, 120_000, "worker " + id + " ready");
+            return process;
+        }
+
+        void putConnector(String name, Map<String, String> config) throws Exception {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(url("/connectors/" + name + "/config")))
+                            .header("Content-Type", "application/json")
+                            .PUT(HttpRequest.BodyPublishers.ofString(JsonData.MAPPER.writeValueAsString(config)))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(response.statusCode() / 100 == 2, response.statusCode() + " " + response.body());
+        }
+
+        private String url(String path) {
+            return "http://127.0.0.1:" + port + path;
+        }
     }
 
     @Test
