@@ -287,7 +287,10 @@ public final class PoolSourceConfig extends AbstractConfig {
         public void ensureValid(String name, Object value) {
             @SuppressWarnings("unchecked")
             List<String> names = (List<String>) value;
-            if (names == null || names.isEmpty()) {
+            if (names == null) {
+                return; // missing: ConfigDef reports the required key itself
+            }
+            if (names.isEmpty()) {
                 throw new ConfigException(name, value, "at least one pool name is required");
             }
             for (String pool : names) {
