@@ -24,6 +24,8 @@ final class PoolMapping {
     final long ringCapacity;
     final long indexCapacity;
     final boolean writable;
+    /** The pool id, formatted once: it is fixed at create, and callers (the source connector) ask per message. */
+    private final String poolId;
 
     PoolMapping(Path path, MappedByteBuffer meta, MappedByteBuffer ring, long ringOffset, long ringCapacity,
                 long indexCapacity, boolean writable) {
@@ -36,13 +38,14 @@ final class PoolMapping {
         this.ringCapacity = ringCapacity;
         this.indexCapacity = indexCapacity;
         this.writable = writable;
+        this.poolId = String.format("%016x%016x", meta.getLong(HeaderDescriptor.POOL_ID_OFFSET),
+                meta.getLong(HeaderDescriptor.POOL_ID_OFFSET + 8));
     }
 
     // ---- header: identity ----
 
     String poolId() {
-        return String.format("%016x%016x", meta.getLong(HeaderDescriptor.POOL_ID_OFFSET),
-                meta.getLong(HeaderDescriptor.POOL_ID_OFFSET + 8));
+        return poolId;
     }
 
     long createdNanos() {
