@@ -43,11 +43,11 @@ final class Examples {
 
     /** A connector example's name and config: .properties as a standalone worker reads it, .json as POST /connectors. */
     record Connector(String name, Map<String, String> config) {
-        /** A copy with some keys replaced. */
+        /** A copy with some keys replaced ("name" renames the connector). */
         Connector with(Map<String, String> changes) {
             Map<String, String> changed = new LinkedHashMap<>(config);
             changed.putAll(changes);
-            return new Connector(name, changed);
+            return new Connector(changed.getOrDefault("name", name), changed);
         }
 
         String connectorClass() {
