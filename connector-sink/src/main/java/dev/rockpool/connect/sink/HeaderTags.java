@@ -1,5 +1,7 @@
 package dev.rockpool.connect.sink;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rockpool.pool.JsonData;
 import org.apache.kafka.connect.errors.DataException;
@@ -56,10 +58,32 @@ final class HeaderTags {
             addText(tags, (String) value, headerName);
         } else if (value instanceof Collection) {
             for (Object element : (Collection<?>) value) {
-                tags.add(scalar(element, headerName));
+                String tag = scalar(element, headerName);
+                tags.add(element instanceof String ? unescape(tag) : tag);
             }
         } else {
             tags.add(scalar(value, headerName));
+        }
+    }
+
+    /**
+     * Connect's {@code SimpleHeaderConverter} parses the JSON-array text {@code ["a\"b"]} into a list but keeps each
+     * string's escapes as they were on the wire ({@code a\"b}, not {@code a"b}); it also writes its own lists with
+     * JSON escapes. So an element holding a backslash is read as the body of a JSON string when it is one; anything
+     * else is kept as it is.
+     */
+    static String unescape(String element) {
+        if (element.indexOf('\\') < 0) {
+            return element;
+        }
+        try (JsonParser parser = JsonData.MAPPER.createParser("\"" + element + "\"")) {
+            if (parser.nextToken() != JsonToken.VALUE_STRING) {
+                return element;
+            }
+            String text = parser.getText();
+            return parser.nextToken() == null ? text : element;
+        } catch (IOException e) {
+            return element;
         }
     }
 

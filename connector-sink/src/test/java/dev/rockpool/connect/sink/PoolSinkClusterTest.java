@@ -3,11 +3,14 @@ package dev.rockpool.connect.sink;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rockpool.filter.TimeFormat;
 import dev.rockpool.pool.Cursor;
+import dev.rockpool.pool.Draft;
+import dev.rockpool.pool.Durability;
 import dev.rockpool.pool.JsonData;
 import dev.rockpool.pool.Message;
 import dev.rockpool.pool.Origin;
 import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolDirectory;
+import dev.rockpool.pool.PoolOptions;
 import dev.rockpool.pool.Start;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -529,6 +532,39 @@ class PoolSinkClusterTest {
         private String url(String path) {
             return "http://127.0.0.1:" + port + path;
         }
+    }
+
+    /** pool A -> PoolSourceConnector -> topic -> PoolSinkConnector -> pool B: data and tags arrive unchanged. */
+    @Test
+    void roundTripThroughTheSourceConnectorKeepsDataAndTags() throws Exception {
+        List<Draft> drafts = List.of(
+                Draft.of("{\"msg\":\"disk full\",\"host\":\"a\",\"n\":1.5e3,\"z\":null}", "syslog", "host-a"),
+                Draft.of("{\"nested\":{\"list\":[1,\"two\",{\"three\":true}]},\"uni\":\"h\u00e9llo \u2603\"}"),
+                Draft.of("{\"b\":2,\"a\":1}", "with space", "[brackets]", "\"quoted\"", "back\\slash", "é ☃"));
+        try (Pool a = new PoolDirectory(poolDir).create("rt-a", PoolOptions.ofSize(1 << 20))) {
+            a.appendBatch(drafts, Durability.FAST);
+        }
+        connect.kafka().createTopic("rt", 1);
+        Map<String, String> source = new HashMap<>();
+        source.put("connector.class", "dev.rockpool.connect.source.PoolSourceConnector");
+        source.put("tasks.max", "1");
+        source.put("pool.dir", poolDir.toString());
+        source.put("pools", "rt-a");
+        source.put("topic", "rt");
+        source.put("value.converter", BYTES);
+        connect.configureConnector("rt-source", source);
+        connect.configureConnector("rt", sink("rt", "rt-b", BYTES));
+        awaitCount("rt-b", drafts.size());
+
+        List<Message> landed = read("rt-b");
+        assertEquals(drafts.size(), landed.size());
+        for (int i = 0; i < drafts.size(); i++) {
+            assertEquals(drafts.get(i).data().toString(), landed.get(i).dataString());
+            assertEquals(drafts.get(i).tags(), landed.get(i).tags());
+            assertEquals(new Origin("rt", 0, i), landed.get(i).origin());
+        }
+        connect.deleteConnector("rt-source");
+        connect.deleteConnector("rt");
     }
 
     @Test

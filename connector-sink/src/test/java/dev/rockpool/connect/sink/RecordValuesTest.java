@@ -3,12 +3,14 @@ package dev.rockpool.connect.sink;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.storage.SimpleHeaderConverter;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -117,6 +119,28 @@ class RecordValuesTest {
                 HeaderTags.of(List.of("s"), headers, "rockpool.tags"));
         assertEquals(List.of("s"), HeaderTags.of(List.of("s"), headers, null));
         assertEquals(List.of(), HeaderTags.of(List.of(), new ConnectHeaders(), "rockpool.tags"));
+    }
+
+    /** The source's JSON-array header through the worker's default header converter, both ways. */
+    @Test
+    void tagsSurviveTheSimpleHeaderConverter() {
+        List<String> tags = List.of("with space", "[brackets]", "\"quoted\"", "back\\slash", "a,b", "é ☃", "C:\\new");
+        String json;
+        try {
+            json = dev.rockpool.pool.JsonData.MAPPER.writeValueAsString(tags);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new AssertionError(e);
+        }
+        SimpleHeaderConverter converter = new SimpleHeaderConverter();
+        converter.configure(Map.of());
+        byte[] wire = converter.fromConnectHeader("t", "rockpool.tags", Schema.STRING_SCHEMA, json);
+        SchemaAndValue parsed = converter.toConnectHeader("t", "rockpool.tags", wire);
+        ConnectHeaders headers = new ConnectHeaders();
+        headers.add("rockpool.tags", parsed);
+        assertEquals(tags, HeaderTags.of(List.of(), headers, "rockpool.tags"));
+        ConnectHeaders raw = new ConnectHeaders();
+        raw.addString("rockpool.tags", json);
+        assertEquals(tags, HeaderTags.of(List.of(), raw, "rockpool.tags"));
     }
 
     @Test
