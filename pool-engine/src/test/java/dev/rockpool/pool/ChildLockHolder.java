@@ -13,7 +13,8 @@ import java.util.Arrays;
 /**
  * A process that takes a pool's writer lock the way {@link WriterLock} does (CAS of its token into the lock word) and
  * then leaves the pool in the state of a writer stopped in the middle of an append, and sleeps until it is killed.
- * It keeps the pool open, so it holds its liveness record lock as a real writer does until it dies. Arguments: {@code POOL MODE}. Mode {@code partial}: a half-written frame (garbage) after the tail, as a writer
+ * It keeps the pool open, so it holds its liveness record lock as a real writer does until it dies.
+ * Arguments: {@code POOL MODE}. Mode {@code partial}: a half-written frame (garbage) after the tail, as a writer
  * leaves it before publishing. Mode {@code dropall}: also head moved past every message to where a ring-sized frame
  * would start after wrapping, as {@code makeRoom} does for an append that needs the whole ring. Prints
  * {@code LOCKED <token>} once done.

@@ -510,7 +510,8 @@ class PoolApiTest {
         assertEquals(dir.resolve("x.pool").toAbsolutePath(), pools.pathOf(dir.resolve("pools/../x.pool").toString()),
                 "a reference containing '/' is a path, chosen by the user");
         assertEquals(PoolDirectory.defaultDir(), Path.of(System.getProperty("user.home"), ".rockpool", "pools"));
-        assertEquals(dir.resolve("given").toAbsolutePath(), PoolDirectory.resolve(dir.resolve("given").toString()).dir());
+        assertEquals(dir.resolve("given").toAbsolutePath(),
+                PoolDirectory.resolve(dir.resolve("given").toString()).dir());
     }
 
     @Test

@@ -17,9 +17,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A writer process for the multi-process tests. Arguments: {@code POOL WRITER FIRST_COUNTER COUNT MODE [BATCH]
- * [MAX_PAD] [GO_FILE]} where COUNT -1 means until killed and MODE is {@code ack} (print {@code ACK <seq> <counter>} after
- * every append returns, flushed, so a test killing this process knows exactly which appends were acknowledged) or
- * {@code progress} (print {@code PROGRESS <n>} every 5000 appends). BATCH &gt; 1 appends that many messages per
+ * [MAX_PAD] [GO_FILE]} where COUNT -1 means until killed and MODE is {@code ack} (print {@code ACK <seq> <counter>}
+ * after every append returns, flushed, so a test killing this process knows exactly which appends were acknowledged)
+ * or {@code progress} (print {@code PROGRESS <n>} every 5000 appends). BATCH &gt; 1 appends that many messages per
  * {@link Pool#appendBatch} call, so the process spends most of its time holding the writer lock. Prints
  * {@code READY} once the pool is open and {@code DONE <n>} at the end. With GO_FILE it starts appending only once that
  * file exists, so a test can start the JVM early and still decide the moment the writing begins.
