@@ -45,6 +45,7 @@ final class PoolFollower implements AutoCloseable {
     private Object fileKey;
     private Cursor cursor;
     private boolean finished;
+    private volatile boolean closed;
     private boolean waitingLogged;
     private long lastFileCheck;
 
@@ -93,7 +94,7 @@ final class PoolFollower implements AutoCloseable {
      * @throws ConnectException for a gap with policy fail, or an unreadable pool
      */
     Message next() {
-        if (finished) {
+        if (finished || closed) {
             return null;
         }
         if (cursor == null && !open()) {
@@ -139,7 +140,13 @@ final class PoolFollower implements AutoCloseable {
         if (waitingLogged) {
             log.info("Pool '{}' appeared at {}", name, path);
         }
-        attach(opened, startFor(opened));
+        synchronized (this) {
+            if (closed) {
+                opened.close();
+                return false;
+            }
+            attach(opened, startFor(opened));
+        }
         return cursor != null;
     }
 
@@ -212,8 +219,14 @@ final class PoolFollower implements AutoCloseable {
         }
         log.warn("Pool '{}' at {} was recreated (pool id {} -> {}) after seq {} of the old pool; starting at the "
                 + "earliest message of the new pool", name, path, pool.id(), replacement.id(), cursor.nextSeq() - 1);
-        pool.close();
-        attach(replacement, Start.earliest());
+        synchronized (this) {
+            pool.close();
+            if (closed) {
+                replacement.close();
+                return;
+            }
+            attach(replacement, Start.earliest());
+        }
     }
 
     private static Object fileKeyOf(Path path) {
@@ -241,12 +254,16 @@ final class PoolFollower implements AutoCloseable {
         return OffsetFields.offset(m.seq() + 1, pool.id());
     }
 
+    /**
+     * Closes the pool file; later calls of {@link #next()} return null. Safe from another thread while the poll thread
+     * reads: the cursor keeps a valid mapping, closing only releases the file channel.
+     */
     @Override
-    public void close() {
-        if (pool != null) {
-            pool.close();
-            pool = null;
-            cursor = null;
+    public synchronized void close() {
+        closed = true;
+        Pool p = pool;
+        if (p != null) {
+            p.close();
         }
     }
 }
