@@ -1,6 +1,5 @@
 package dev.rockpool.connect.sink;
 
-import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
@@ -12,7 +11,9 @@ import java.util.Map;
 
 /**
  * Lands Kafka topics in rockpool pools. A thin connector, as Kafka's {@code FileStreamSinkConnector}: every task
- * gets the same configuration and the framework spreads the topic partitions over them.
+ * gets the same configuration and the framework spreads the topic partitions over them. Config validation is the
+ * framework's {@code validate()} over {@link PoolSinkConfig#CONFIG_DEF}: each key's validator reports against that
+ * key (a jq expression that does not compile, a bad size, pool name template or durability).
  */
 public class PoolSinkConnector extends SinkConnector {
     /** The version of the plugin jar (its manifest's Implementation-Version), "unknown" when run from classes. */
@@ -54,12 +55,6 @@ public class PoolSinkConnector extends SinkConnector {
     @Override
     public ConfigDef config() {
         return PoolSinkConfig.CONFIG_DEF;
-    }
-
-    /** Per-field validation: each key's validator reports against that key (bad jq, size, pool name, durability). */
-    @Override
-    public Config validate(Map<String, String> connectorConfigs) {
-        return super.validate(connectorConfigs);
     }
 
     static String versionOf(Class<?> type) {

@@ -568,6 +568,27 @@ class PoolSinkClusterTest {
     }
 
     @Test
+    void readOnlyPoolFailsTheTaskNamingThePath() throws Exception {
+        try (Pool p = new PoolDirectory(poolDir).create("locked", PoolOptions.ofSize(1 << 16))) {
+            p.append(Draft.of("{\"keep\":true}"));
+        }
+        Path file = poolDir.resolve("locked.pool");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        connect.kafka().createTopic("locked", 1);
+        Map<String, String> props = sink("locked", "locked", STRING);
+        props.put("pool.create", "false");
+        connect.configureConnector("locked", props);
+        send("locked", 0, "{\"n\":1}", null);
+        flush();
+        connect.assertions().assertConnectorIsRunningAndTasksHaveFailed("locked", 1, "the task fails");
+        String trace = connect.connectorStatus("locked").tasks().get(0).trace();
+        assertTrue(trace.contains("Cannot write to pool 'locked' at " + file), trace);
+        assertTrue(trace.contains("Permission"), trace);
+        assertEquals(1, count("locked"));
+        connect.deleteConnector("locked");
+    }
+
+    @Test
     void validationReportsBadValuesPerField() {
         Map<String, String> props = sink("v", "bad/../${nope}", STRING);
         props.put("filter.where", ".data.level ==");

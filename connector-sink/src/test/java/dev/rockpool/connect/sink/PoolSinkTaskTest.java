@@ -213,6 +213,15 @@ class PoolSinkTaskTest {
     }
 
     @Test
+    void flushDurabilityWritesAndCommitsTheSame() {
+        task.start(props("durability", "flush"));
+        task.open(List.of(TP));
+        task.put(records(0, 3));
+        assertEquals(List.of(0L, 1L, 2L), offsets("p"));
+        assertEquals(Map.of(TP, new OffsetAndMetadata(3)), task.preCommit(Map.of(TP, new OffsetAndMetadata(3))));
+    }
+
+    @Test
     void poolPerTopicFollowsTheRecordTopic() {
         task.start(props("pool", "in-${topic}", "topics", "t,u"));
         task.open(List.of(TP, new TopicPartition("u", 0)));
