@@ -129,7 +129,7 @@ final class FollowCommand implements Callable<Integer> {
         Long sinceNanos = since == null ? null : TimeFormat.parseSince(since, TimeFormat.nowNanos());
         Start start;
         if (tail != null) {
-            start = filter.keepsAll() ? Start.tail(tail) : Start.earliest();
+            start = filter.keepsAll() || tail == 0 ? Start.tail(tail) : Start.earliest();
         } else if (sinceNanos != null) {
             start = Start.time(sinceNanos);
         } else if (fromSeq != null) {

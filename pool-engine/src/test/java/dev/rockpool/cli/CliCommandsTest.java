@@ -303,6 +303,8 @@ class CliCommandsTest {
         assertEquals(List.of(2L, 4L), followNs("--no-follow", "--tail", "2", "--tag", "sev1"),
                 "tail with a filter: the last N matching");
         assertEquals(List.of(4L), followNs("--no-follow", "-n", "1", "--where", ".data.level == \"error\""));
+        assertEquals(List.of(), followNs("--no-follow", "--tail", "0", "--tag", "sev1"));
+        assertEquals(List.of(), followNs("--no-follow", "--tail", "0"));
         assertEquals(List.of(3L, 4L, 5L), followNs("--no-follow", "--from-seq", "3"));
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L), followNs("--no-follow", "--since", "1h"));
         Message third = messages(dir, "p").get(2);
