@@ -9,6 +9,7 @@ import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolException;
 import dev.rockpool.pool.Start;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -240,7 +241,12 @@ final class PoolFollower implements AutoCloseable {
         }
     }
 
+    /** A gap (fail) or a bad pool fails the task; I/O trouble or a busy lock is retried by the worker's next poll. */
     private ConnectException failure(PoolException e) {
+        if (e.kind() == ErrorKind.IO || e.kind() == ErrorKind.BUSY) {
+            return new RetriableException("Pool '" + name + "' (" + path + "): " + e.kind().label() + ": "
+                    + e.getMessage(), e);
+        }
         if (e.kind() == ErrorKind.RETENTION_GAP) {
             return new ConnectException("Pool '" + name + "' (" + path + "): " + e.getMessage()
                     + " (on.gap=fail); first missing seq " + e.seq(), e);

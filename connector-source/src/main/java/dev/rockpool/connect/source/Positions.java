@@ -14,7 +14,7 @@ final class Positions {
     private Positions() {
     }
 
-    /** Where a pool without a committed offset starts: {@code earliest}, {@code latest}, {@code seq:N}, {@code time:T}. */
+    /** Where a pool without a committed offset starts: earliest, latest, {@code seq:N} or {@code time:RFC3339}. */
     static Start parseStart(String text) {
         String t = text.trim();
         String lower = t.toLowerCase(Locale.ROOT);

@@ -18,7 +18,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -157,7 +156,7 @@ class PoolSourceConnectorTest {
         List<String> diff = new ArrayList<>(List.of(expected.split("\n")));
         diff.removeAll(List.of(actual.split("\n")));
         assertEquals(expected, actual, "docs/CONNECTORS.md is out of date (lines missing: "
-                + diff.stream().collect(Collectors.joining("\n")) + "); regenerate it with: mvn -q -pl connector-source "
+                + String.join("\n", diff) + "); regenerate it with: mvn -q -pl connector-source "
                 + "-am test -Dtest=PoolSourceConnectorTest -Dsurefire.failIfNoSpecifiedTests=false "
                 + "-Drockpool.docs.update=true");
     }
