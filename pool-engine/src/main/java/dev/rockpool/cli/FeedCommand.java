@@ -1,8 +1,5 @@
 package dev.rockpool.cli;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.rockpool.filter.TimeFormat;
 import dev.rockpool.pool.AppendResult;
 import dev.rockpool.pool.Draft;
@@ -177,7 +174,7 @@ final class FeedCommand implements Callable<Integer> {
                     throw new RecordException(tooLarge(pool, reader.oversizedLength()), reader.recordNumber(),
                             reader.recordLine());
                 }
-                json = parseFast(reader.array(), reader.start(), reader.length(), reader.recordNumber(),
+                json = parseRecord(reader.array(), reader.start(), reader.length(), reader.recordNumber(),
                         reader.recordLine());
             } catch (RecordException e) {
                 batch.append(pool, dur, skip, io);
@@ -301,41 +298,6 @@ final class FeedCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * The stream's hot path: validates and compacts a record in one pass, copying parser events to a generator
-     * instead of building a tree ({@link JsonData#parse} does parse → tree → bytes). Same parser features (strict
-     * duplicate detection) and the same compact output; anything unusual — not an object, a syntax error, trailing
-     * content — goes to {@link JsonData#parse}, so errors read exactly as the engine words them.
-     */
-    private JsonData parseFast(byte[] bytes, int offset, int length, long record, long line) {
-        if (length > 0 && bytes[offset] == '{') {
-            try (JsonParser p = JsonData.MAPPER.getFactory().createParser(bytes, offset, length)) {
-                p.nextToken();
-                compact.reset();
-                generator.copyCurrentStructure(p);
-                generator.flush();
-                if (p.nextToken() == null) {
-                    return JsonData.trusted(compact.toByteArray());
-                }
-            } catch (IOException e) {
-                // fall through: the engine's parser reports it
-            }
-        }
-        return parseRecord(bytes, offset, length, record, line);
-    }
-
-    private final ByteArrayBuilder compact = new ByteArrayBuilder(256);
-    private final JsonGenerator generator = newGenerator(compact);
-
-    private static JsonGenerator newGenerator(ByteArrayBuilder target) {
-        try {
-            JsonGenerator g = JsonData.MAPPER.getFactory().createGenerator(target);
-            g.setRootValueSeparator(null);
-            return g;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
     private static PoolException tooLarge(Pool pool, long length) {
         return new PoolException(ErrorKind.USAGE, "message too large: " + length + " bytes of input; this pool holds"

@@ -161,6 +161,20 @@ class CliCommandsTest {
     }
 
     @Test
+    void streamedRecordsAreStoredExactlyAsTheEngineCompactsThem() {
+        create("p");
+        List<String> records = List.of("{ \"a\" : 1.0, \"b\" : 1E2, \"c\" : -0, \"d\" : -0.0 }",
+                "{\"big\":12345678901234567890123,\"f\":0.1000000000000000055511151231257827}",
+                "{\"s\":\"caf\\u00e9 \\u2028 \\\" \\\\ \\/ \\t\",\"u\":\"\u00fc\u6f22\ud83d\ude00\"}",
+                "{\"nested\":{\"x\":[1,[2,[3,{}]],null,true,false]},\"e\":{},\"arr\":[]}");
+        Cli.Result r = run(dir, bytes(String.join("\n", records)), "feed", "p");
+        assertEquals(0, r.exit(), r.toString());
+        List<String> expected = records.stream().map(t -> dev.rockpool.pool.JsonData.parse(t).toString())
+                .collect(Collectors.toList());
+        assertEquals(expected, data(dir, "p"));
+    }
+
+    @Test
     void feedFromFileAndDashMeansStdin(@TempDir Path tmp) throws Exception {
         create("p");
         Path file = tmp.resolve("in.jsonl");
