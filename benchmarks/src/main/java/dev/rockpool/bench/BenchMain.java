@@ -113,7 +113,8 @@ public final class BenchMain {
     private void writeMarkdown(Report report, String command) throws IOException {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8)) {
-            out.println("Run " + machineLine("started") + ", " + machineLine("minutes") + " minutes, on "
+            out.println("Run " + machineLine("started") + " of commit " + machineLine("commit") + ", "
+                    + machineLine("minutes") + " minutes, on "
                     + machineLine("cores") + " cores (" + machineLine("cpu") + "), " + machineLine("jdk") + ", "
                     + machineLine("os") + ", " + machineLine("memory") + ". Command: `" + command + "`.");
             out.println();
@@ -150,6 +151,7 @@ public final class BenchMain {
         results.machine.put("memory", (osMemory() >> 20) + " MiB");
         results.machine.put("mode", quick ? "quick" : "full");
         results.machine.put("started", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        results.machine.put("commit", System.getenv().getOrDefault("ROCKPOOL_BENCH_COMMIT", "unknown"));
         long start = System.nanoTime();
         Path work = Files.createTempDirectory("rockpool-bench-");
         try {
