@@ -93,7 +93,7 @@ public final class BenchMain {
             }
         }
         if (messages < 0) {
-            messages = quick ? 200_000 : 1_000_000;
+            messages = quick ? 100_000 : 1_000_000;
         }
     }
 
@@ -194,8 +194,8 @@ public final class BenchMain {
                 .shouldFailOnError(true)
                 .verbosity(VerboseMode.NORMAL);
         if (quick) {
-            options.forks(1).warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
-                    .measurementIterations(2).measurementTime(TimeValue.seconds(1));
+            options.forks(1).warmupIterations(2).warmupTime(TimeValue.milliseconds(400))
+                    .measurementIterations(2).measurementTime(TimeValue.milliseconds(600));
         } else {
             options.forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(2))
                     .measurementIterations(5).measurementTime(TimeValue.seconds(2));
@@ -214,7 +214,7 @@ public final class BenchMain {
     }
 
     private void runFollow(Results results, Path work) throws Exception {
-        int count = quick ? 5_000 : 20_000;
+        int count = quick ? 4_000 : 20_000;
         for (String strategy : List.of("backoff", "spin")) {
             System.out.println("# follow latency, " + strategy + ", " + count + " messages at random gaps of"
                     + " 0-1000 us");
