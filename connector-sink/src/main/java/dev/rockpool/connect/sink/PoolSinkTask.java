@@ -105,7 +105,7 @@ public class PoolSinkTask extends SinkTask {
         Map<String, PoolTarget> refreshed = new LinkedHashMap<>();
         for (TopicPartition tp : partitions) {
             String ref = config.poolFor(tp.topic());
-            if (!refreshed.containsKey(ref) && (targets.containsKey(ref) || Files.exists(directory.pathOf(ref)))) {
+            if (!refreshed.containsKey(ref) && (targets.containsKey(ref) || exists(ref))) {
                 refreshed.put(ref, target(ref));
             }
         }
@@ -132,6 +132,15 @@ public class PoolSinkTask extends SinkTask {
         }
     }
 
+    /** True if the pool file exists; false also for a reference that is no valid pool (put() then says why). */
+    private boolean exists(String ref) {
+        try {
+            return Files.exists(directory.pathOf(ref));
+        } catch (PoolException e) {
+            return false;
+        }
+    }
+
     @Override
     public void close(Collection<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {
@@ -148,6 +157,7 @@ public class PoolSinkTask extends SinkTask {
         Map<PoolTarget, List<Entry>> batches = new LinkedHashMap<>();
         Map<TopicPartition, Long> lastInBatch = new HashMap<>();
         List<Bad> bad = new ArrayList<>();
+        List<Done> completed = new ArrayList<>();
         int index = 0;
         for (SinkRecord record : records) {
             int i = index++;
@@ -156,7 +166,7 @@ public class PoolSinkTask extends SinkTask {
             lastInBatch.merge(tp, offset, Math::max);
             PoolTarget target = target(config.poolFor(record.topic()));
             if (target.holds(tp, offset)) {
-                markDone(tp, offset);
+                completed.add(new Done(i, tp, offset));
                 continue;
             }
             Draft draft;
@@ -165,7 +175,7 @@ public class PoolSinkTask extends SinkTask {
                 List<String> tags = HeaderTags.of(staticTags, record.headers(), tagsHeader);
                 Origin origin = new Origin(tp.topic(), tp.partition(), offset);
                 if (filter != null && !keep(record, tags, origin, data)) {
-                    markDone(tp, offset);
+                    completed.add(new Done(i, tp, offset));
                     continue;
                 }
                 draft = new Draft(tags, origin, data);
@@ -182,19 +192,32 @@ public class PoolSinkTask extends SinkTask {
         // took records that came after it in this batch (other partitions), those stay written; the origin check
         // above keeps them from being written twice when the batch is delivered again.
         for (Map.Entry<PoolTarget, List<Entry>> batch : batches.entrySet()) {
-            write(batch.getKey(), batch.getValue(), bad);
+            write(batch.getKey(), batch.getValue(), bad, completed);
         }
-        // Bad records are handled in record order, whichever step found them.
+        // Bad records are handled in record order, whichever step found them. Without tolerance only what came
+        // before the first bad record counts as done, so the commit never passes it.
         bad.sort(Comparator.comparingInt(b -> b.index));
+        DataException failure = null;
+        int limit = Integer.MAX_VALUE;
         for (Bad b : bad) {
             String where = "topic " + b.record.originalTopic() + " partition " + b.record.originalKafkaPartition()
                     + " offset " + b.record.originalKafkaOffset();
             if (!tolerating()) {
-                throw new DataException("Bad record at " + where + ": " + b.cause.getMessage(), b.cause);
+                failure = new DataException("Bad record at " + where + ": " + b.cause.getMessage(), b.cause);
+                limit = b.index;
+                break;
             }
             log.warn("Bad record at {} sent to the errant record reporter: {}", where, b.cause.getMessage());
             reporter.report(b.record, b.cause);
-            markDone(b.tp, b.record.originalKafkaOffset());
+            completed.add(new Done(b.index, b.tp, b.record.originalKafkaOffset()));
+        }
+        for (Done d : completed) {
+            if (d.index < limit) {
+                done.merge(d.tp, d.offset + 1, Math::max);
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
         seekPastWritten(lastInBatch);
     }
@@ -253,7 +276,7 @@ public class PoolSinkTask extends SinkTask {
      * one, in order, so that the good ones around the bad one go in exactly once. Without tolerance, nothing after
      * the first bad message is written.
      */
-    private void write(PoolTarget target, List<Entry> entries, List<Bad> bad) {
+    private void write(PoolTarget target, List<Entry> entries, List<Bad> bad, List<Done> completed) {
         List<Draft> drafts = new ArrayList<>(entries.size());
         for (Entry e : entries) {
             drafts.add(e.draft);
@@ -261,7 +284,7 @@ public class PoolSinkTask extends SinkTask {
         try {
             target.pool().appendBatch(drafts, durability);
             for (Entry e : entries) {
-                written(target, e);
+                written(target, e, completed);
             }
             return;
         } catch (PoolException batchError) {
@@ -272,7 +295,7 @@ public class PoolSinkTask extends SinkTask {
         for (Entry e : entries) {
             try {
                 target.pool().append(e.draft, durability);
-                written(target, e);
+                written(target, e, completed);
             } catch (PoolException error) {
                 if (error.kind() != ErrorKind.USAGE) {
                     throw poolFailure(target, "cannot append", error);
@@ -285,14 +308,10 @@ public class PoolSinkTask extends SinkTask {
         }
     }
 
-    private void written(PoolTarget target, Entry e) {
+    private void written(PoolTarget target, Entry e, List<Done> completed) {
         long offset = e.draft.origin().offset();
         target.record(e.tp, offset);
-        markDone(e.tp, offset);
-    }
-
-    private void markDone(TopicPartition tp, long offset) {
-        done.merge(tp, offset + 1, Math::max);
+        completed.add(new Done(e.index, e.tp, offset));
     }
 
     /** The open pool for a reference; opened (or created) and read for recovery on first use. */
@@ -417,6 +436,19 @@ public class PoolSinkTask extends SinkTask {
             this.record = record;
             this.tp = tp;
             this.draft = draft;
+        }
+    }
+
+    /** A record that is done (written, already in the pool, filtered out or reported) at its place in the batch. */
+    private static final class Done {
+        final int index;
+        final TopicPartition tp;
+        final long offset;
+
+        Done(int index, TopicPartition tp, long offset) {
+            this.index = index;
+            this.tp = tp;
+            this.offset = offset;
         }
     }
 

@@ -179,6 +179,21 @@ class PoolSinkTaskTest {
     }
 
     @Test
+    void commitNeverPassesABadRecordFoundWhileWriting() {
+        task.start(props("pool.size", "64K", "filter.where", ".data.skip != true"));
+        task.open(List.of(TP));
+        List<SinkRecord> batch = new ArrayList<>(records(0, 1));
+        batch.add(record(0, 1, "{\"big\":\"" + "x".repeat(70_000) + "\"}"));
+        batch.add(record(0, 2, "{\"skip\":true}"));
+        batch.add(record(0, 3, "{\"o\":3}"));
+        DataException e = assertThrows(DataException.class, () -> task.put(batch));
+        assertTrue(e.getMessage().startsWith("Bad record at topic t partition 0 offset 1: message too large"),
+                e.getMessage());
+        assertEquals(List.of(0L), offsets("p"));
+        assertEquals(Map.of(TP, new OffsetAndMetadata(1)), task.preCommit(Map.of(TP, new OffsetAndMetadata(4))));
+    }
+
+    @Test
     void tooLargeRecordInTheMiddleOfABatchIsReportedAndTheOthersGoInOnceInOrder() {
         task.start(props("pool.size", "64K", "errors.tolerance", "all"));
         task.open(List.of(TP));
