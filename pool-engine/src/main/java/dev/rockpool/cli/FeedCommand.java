@@ -112,7 +112,7 @@ final class FeedCommand implements Callable<Integer> {
         PoolDirectory dir = root.directory();
         Rockpool.checkRef(poolRef);
         long size = createSize == null ? PoolOptions.DEFAULT_SIZE : PoolOptions.parseSize(createSize);
-        out = new Output(io.out());
+        out = Output.discardingWhenClosed(io.out());
         tagsJson = JsonData.MAPPER.writeValueAsBytes(tags);
 
         if (data != null) {

@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Buffered stdout of a command. A write failure means the reader went away (a closed pipe); it becomes
- * {@link Closed}, which ends the command quietly with exit 0 rather than as an I/O error.
+ * {@link Closed}, which ends the command quietly with exit 0 rather than as an I/O error. An output made with
+ * {@link #discardingWhenClosed} instead drops everything from then on: {@code feed}'s receipts are a courtesy, and
+ * a reader that leaves early ({@code | head -1}) must not stop the ingest.
  */
 final class Output {
     /** Thrown when stdout cannot be written any more. */
@@ -20,9 +22,28 @@ final class Output {
     }
 
     private final BufferedOutputStream out;
+    private final boolean discardWhenClosed;
+    private boolean discarding;
 
     Output(OutputStream raw) {
+        this(raw, false);
+    }
+
+    private Output(OutputStream raw, boolean discardWhenClosed) {
         this.out = new BufferedOutputStream(raw, 1 << 16);
+        this.discardWhenClosed = discardWhenClosed;
+    }
+
+    /** An output that silently drops what is written after its reader went away. */
+    static Output discardingWhenClosed(OutputStream raw) {
+        return new Output(raw, true);
+    }
+
+    private void failed(IOException e) {
+        if (!discardWhenClosed) {
+            throw new Closed(e);
+        }
+        discarding = true;
     }
 
     /** The buffered stream (callers must translate IOExceptions with {@link #closed}). */
@@ -31,26 +52,35 @@ final class Output {
     }
 
     void write(byte[] bytes) {
+        if (discarding) {
+            return;
+        }
         try {
             out.write(bytes);
         } catch (IOException e) {
-            throw new Closed(e);
+            failed(e);
         }
     }
 
     void write(byte[] bytes, int offset, int length) {
+        if (discarding) {
+            return;
+        }
         try {
             out.write(bytes, offset, length);
         } catch (IOException e) {
-            throw new Closed(e);
+            failed(e);
         }
     }
 
     void write(int b) {
+        if (discarding) {
+            return;
+        }
         try {
             out.write(b);
         } catch (IOException e) {
-            throw new Closed(e);
+            failed(e);
         }
     }
 
@@ -61,10 +91,13 @@ final class Output {
     }
 
     void flush() {
+        if (discarding) {
+            return;
+        }
         try {
             out.flush();
         } catch (IOException e) {
-            throw new Closed(e);
+            failed(e);
         }
     }
 

@@ -184,6 +184,27 @@ class CliProcessTest {
         assertEquals("", r.err(), "no error for a reader that left");
     }
 
+    @Test
+    void aClosedStdoutDoesNotStopFeed() throws Exception {
+        assertEquals(0, exec(dir, new byte[0], "pool", "create", "p", "--size", "4M").exit());
+        Path input = dir.resolve("in.jsonl");
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 50_000; i++) {
+            lines.append("{\"i\":").append(i).append("}\n");
+        }
+        Files.writeString(input, lines);
+        String script = "\"$0\" --dir \"$1\" feed p -f \"$2\" | head -n 1; echo \"status=${PIPESTATUS[0]}\"";
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", script, Cli.launcher().toString(), dir.toString(),
+                input.toString()).directory(dir.toFile());
+        pb.environment().put("ROCKPOOL_CLASSPATH", Cli.classpath());
+        Cli.Result r = exec(pb, new byte[0]);
+        assertTrue(r.out().startsWith("{\"seq\":1,"), r.toString());
+        assertTrue(r.out().contains("status=0"), r.toString());
+        try (Pool pool = Pool.open(dir.resolve("p.pool"))) {
+            assertEquals(50_000, pool.info().messageCount(), "every record appended");
+        }
+    }
+
     private static String readLine(BufferedReader reader) {
         try {
             return reader.readLine();
