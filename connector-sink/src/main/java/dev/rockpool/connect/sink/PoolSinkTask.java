@@ -158,13 +158,15 @@ public class PoolSinkTask extends SinkTask {
         Map<TopicPartition, Long> lastInBatch = new HashMap<>();
         List<Bad> bad = new ArrayList<>();
         List<Done> completed = new ArrayList<>();
+        // Looked up (and checked for a replaced file) once per topic per batch, not per record.
+        Map<String, PoolTarget> byTopic = new HashMap<>();
         int index = 0;
         for (SinkRecord record : records) {
             int i = index++;
             TopicPartition tp = new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
             long offset = record.originalKafkaOffset();
             lastInBatch.merge(tp, offset, Math::max);
-            PoolTarget target = target(config.poolFor(record.topic()));
+            PoolTarget target = byTopic.computeIfAbsent(record.topic(), topic -> target(config.poolFor(topic)));
             if (target.holds(tp, offset)) {
                 completed.add(new Done(i, tp, offset));
                 continue;
@@ -317,6 +319,13 @@ public class PoolSinkTask extends SinkTask {
     /** The open pool for a reference; opened (or created) and read for recovery on first use. */
     private PoolTarget target(String ref) {
         PoolTarget target = targets.get(ref);
+        if (target != null && target.replaced()) {
+            // Deleted (or recreated) under the task: what it held is gone, so start over with the file there now.
+            log.warn("Pool {} at {} was deleted or replaced: opening it again", ref, target.pool().path());
+            targets.remove(ref);
+            target.close();
+            target = null;
+        }
         if (target == null) {
             target = new PoolTarget(ref, openPool(ref));
             targets.put(ref, target);

@@ -246,6 +246,16 @@ class PoolSinkTaskTest {
     }
 
     @Test
+    void aPoolDeletedUnderTheTaskIsCreatedAgain() throws Exception {
+        task.start(props());
+        task.open(List.of(TP));
+        task.put(records(0, 2));
+        new PoolDirectory(dir).delete("p");
+        task.put(records(2, 4));
+        assertEquals(List.of(2L, 3L), offsets("p"));
+    }
+
+    @Test
     void missingPoolWithCreateOffFailsClearly() {
         task.start(props("pool.create", "false"));
         task.open(List.of(TP));
