@@ -5,6 +5,8 @@ import dev.rockpool.pool.Durability;
 import dev.rockpool.pool.JsonData;
 import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolOptions;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -62,6 +64,8 @@ public final class EndToEnd implements AutoCloseable {
     private final Path lines;
     private long lineBytes;
     private EmbeddedConnectCluster connect;
+    /** One admin client for all progress polls (EmbeddedKafkaCluster.endOffset builds a new client per call). */
+    private Admin admin;
 
     public EndToEnd(Path work, int count) {
         this.work = work;
@@ -93,6 +97,7 @@ public final class EndToEnd implements AutoCloseable {
         connect = new EmbeddedConnectCluster.Builder().name("rockpool-bench").numWorkers(1).numBrokers(1)
                 .workerProps(worker).brokerProps(broker).maskExitProcedures(true).build();
         connect.start();
+        admin = connect.kafka().createAdminClient();
     }
 
     // ------------------------------------------------------------------ source
@@ -351,7 +356,8 @@ public final class EndToEnd implements AutoCloseable {
         TopicPartition tp = new TopicPartition(topic, 0);
         return () -> {
             try {
-                return connect.kafka().endOffset(tp);
+                return admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp)
+                        .get(30, TimeUnit.SECONDS).offset();
             } catch (Exception e) {
                 throw new IllegalStateException("cannot read the end offset of " + topic, e);
             }
@@ -370,6 +376,9 @@ public final class EndToEnd implements AutoCloseable {
 
     @Override
     public void close() {
+        if (admin != null) {
+            admin.close();
+        }
         if (connect != null) {
             connect.stop();
         }
