@@ -43,6 +43,12 @@ import java.util.Set;
  */
 public final class BenchMain {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** The results section of docs/BENCHMARKS.md lies between these markers. */
+    private static final String BEGIN = "<!-- results:begin -->";
+    private static final String END = "<!-- results:end -->";
+
+    private String[] args = new String[0];
+    private Results lastResults;
 
     private boolean quick;
     private Path jsonFile;
@@ -104,8 +110,6 @@ public final class BenchMain {
         return args[i];
     }
 
-    private String[] args = new String[0];
-
     /**
      * Writes the results as Markdown. If the file exists and holds the markers {@value #BEGIN} and {@value #END}
      * (as docs/BENCHMARKS.md does), only the text between them is replaced; otherwise the file is the table alone.
@@ -132,10 +136,6 @@ public final class BenchMain {
         Files.writeString(markdownFile, text);
     }
 
-    private static final String BEGIN = "<!-- results:begin -->";
-    private static final String END = "<!-- results:end -->";
-    private Results lastResults;
-
     private String machineLine(String key) {
         return lastResults.machine.getOrDefault(key, "?");
     }
@@ -144,7 +144,8 @@ public final class BenchMain {
         Results results = new Results();
         lastResults = results;
         results.machine.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
-        results.machine.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        results.machine.put("jdk", System.getProperty("java.vm.name") + " "
+                + System.getProperty("java.runtime.version"));
         results.machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
         results.machine.put("cpu", cpuModel());
