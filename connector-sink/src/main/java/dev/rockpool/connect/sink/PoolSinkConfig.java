@@ -262,7 +262,8 @@ public class PoolSinkConfig extends AbstractConfig {
      * {@code docs/CONNECTORS.md} holds its output and a test keeps the two in step.
      */
     public static String markdownTable() {
-        StringBuilder b = new StringBuilder("| key | meaning | type | default | valid values |\n|---|---|---|---|---|\n");
+        StringBuilder b = new StringBuilder("| key | meaning | type | default | valid values |\n")
+                .append("|---|---|---|---|---|\n");
         for (ConfigDef.ConfigKey key : CONFIG_DEF.configKeys().values()) {
             String dflt = !key.hasDefault() ? "(required)" : key.defaultValue == null ? "(none)"
                     : "`" + ConfigDef.convertToString(key.defaultValue, key.type) + "`";

@@ -199,14 +199,16 @@ class PoolSinkClusterTest {
                 + "{\"field\":\"inner\",\"type\":\"struct\",\"fields\":["
                 + "  {\"field\":\"a\",\"type\":\"int32\"},"
                 + "  {\"field\":\"list\",\"type\":\"array\",\"items\":{\"type\":\"string\"}}]},"
-                + "{\"field\":\"counts\",\"type\":\"map\",\"keys\":{\"type\":\"string\"},\"values\":{\"type\":\"int32\"}},"
+                + "{\"field\":\"counts\",\"type\":\"map\",\"keys\":{\"type\":\"string\"},"
+                + "  \"values\":{\"type\":\"int32\"}},"
                 + "{\"field\":\"blob\",\"type\":\"bytes\"},"
                 + "{\"field\":\"price\",\"type\":\"bytes\",\"name\":\"org.apache.kafka.connect.data.Decimal\","
                 + "  \"parameters\":{\"scale\":\"2\"}},"
                 + "{\"field\":\"at\",\"type\":\"int64\",\"name\":\"org.apache.kafka.connect.data.Timestamp\"},"
                 + "{\"field\":\"missing\",\"type\":\"string\",\"optional\":true}]}";
         // 12.34 at scale 2 is the unscaled 1234 = 0x04D2, base64 "BNI=" as JsonConverter writes decimals.
-        String payload = "{\"id\":7,\"name\":\"x\",\"ok\":true,\"score\":1.5,\"inner\":{\"a\":1,\"list\":[\"p\",\"q\"]},"
+        String payload = "{\"id\":7,\"name\":\"x\",\"ok\":true,\"score\":1.5,"
+                + "\"inner\":{\"a\":1,\"list\":[\"p\",\"q\"]},"
                 + "\"counts\":{\"k\":3},\"blob\":\"AQID\",\"price\":\"BNI=\",\"at\":" + millis + ",\"missing\":null}";
         send("structs", 0, "{\"schema\":" + schema + ",\"payload\":" + payload + "}", null);
         flush();

@@ -213,7 +213,8 @@ class PoolSinkTaskTest {
     @Test
     void filterSeesTheEnvelopeWithTagsAndOrigin() {
         task.start(props("tags", "a,b", "filter.where",
-                ".meta.tags == [\"a\",\"b\",\"h\"] and .meta.origin.offset % 2 == 0 and .time != null and .data.o > 1"));
+                ".meta.tags == [\"a\",\"b\",\"h\"] and .meta.origin.offset % 2 == 0 and .time != null"
+                        + " and .data.o > 1"));
         task.open(List.of(TP));
         List<SinkRecord> batch = new ArrayList<>();
         for (long o = 0; o < 6; o++) {

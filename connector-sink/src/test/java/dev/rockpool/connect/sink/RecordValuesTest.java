@@ -124,7 +124,8 @@ class RecordValuesTest {
     /** The source's JSON-array header through the worker's default header converter, both ways. */
     @Test
     void tagsSurviveTheSimpleHeaderConverter() {
-        List<String> tags = List.of("with space", "[brackets]", "\"quoted\"", "back\\slash", "a,b", "é ☃", "C:\\new");
+        List<String> tags = List.of("with space", "[brackets]", "\"quoted\"", "back\\slash", "a,b", "é ☃",
+                "C:\\new");
         String json;
         try {
             json = dev.rockpool.pool.JsonData.MAPPER.writeValueAsString(tags);
