@@ -326,8 +326,10 @@ class PoolApiTest {
     @Test
     void busySpinFollowerSeesEveryMessageInOrder() throws Exception {
         ExecutorService exec = Executors.newSingleThreadExecutor();
-        try (Pool pool = newPool()) {
-            Cursor c = pool.cursor(Start.earliest()).waitStrategy(WaitStrategy.busySpin());
+        // 1 MiB holds all 2000 messages: a follower descheduled on a busy machine must not be lapped here.
+        try (Pool pool = Pool.create(dir.resolve("spin.pool"), PoolOptions.ofSize(1L << 20))) {
+            Cursor c = pool.cursor(Start.earliest(), GapPolicy.FAIL, GapListener.IGNORE)
+                    .waitStrategy(WaitStrategy.busySpin());
             Future<List<Long>> read = exec.submit(() -> {
                 List<Long> seqs = new ArrayList<>();
                 while (seqs.size() < 2000) {
