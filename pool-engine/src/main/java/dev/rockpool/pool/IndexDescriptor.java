@@ -19,8 +19,12 @@ public final class IndexDescriptor {
     public static final int SEQ_OFFSET = 0;
     /** long: the logical ring position of that seq's frame. */
     public static final int POSITION_OFFSET = 8;
-    /** Default slots: one per this many ring bytes. */
-    public static final int DEFAULT_BYTES_PER_SLOT = 256;
+    /**
+     * Default slots: one per this many bytes of file, so every message of a full pool has its own slot when messages
+     * take at least this much with their frame header (96 data bytes). Smaller messages share slots and the oldest
+     * fall back to a scan. The index is then 1/8 of the file.
+     */
+    public static final int DEFAULT_BYTES_PER_SLOT = 128;
     /** Fewest slots a pool gets. */
     public static final int MIN_CAPACITY = 64;
 

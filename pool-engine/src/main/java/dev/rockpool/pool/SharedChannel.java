@@ -15,9 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One open channel per pool file per JVM, shared by every {@link Pool} handle of that file and closed with the last.
- * Sharing matters for two reasons. POSIX record locks belong to the process and closing <em>any</em> descriptor of a
- * file drops all of them, so the liveness lock below must live on a channel that no other handle closes. And the
- * threads of one JVM must queue on one {@link #writerQueue} per file before they compete for the lock word.
+ * Sharing matters because POSIX record locks belong to the process and closing <em>any</em> descriptor of a file
+ * drops all of them, so the liveness lock below must live on a channel that no other handle closes.
  *
  * <p>The liveness lock: a process that opens a pool holds an exclusive record lock on one byte at
  * {@link #livenessOffset(long)} of its lock-word token, far beyond the end of the file (record locks may lie past it).
@@ -34,8 +33,8 @@ final class SharedChannel {
     final Object key;
     final FileChannel channel;
     final boolean writable;
-    /** Threads of this JVM that append to the file queue here before they compete for the lock word. */
-    final ReentrantLock writerQueue = new ReentrantLock();
+    /** Threads of this JVM that found the lock word taken wait here, so only one of them spins on the word. */
+    final ReentrantLock contended = new ReentrantLock();
     private int references;
     private FileLock liveness;
 

@@ -6,19 +6,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The writer lock of one pool: a JVM-wide {@link ReentrantLock} per pool file, so that threads of one process queue
- * in the JVM, plus the lock word in the pool header, so that processes exclude each other.
+ * The writer lock of one pool: the lock word in the pool header, taken by every writing thread of every process.
  *
  * <p>The lock word holds the owner's token: its pid in the low {@link #PID_BITS} bits and its start time (clock
  * ticks since boot, from {@code /proc/PID/stat}) above, so tokens are not reused when pids are. Taking a free lock is
- * one CAS; releasing it one release store: tens of nanoseconds, which keeps the lock cheap on every append. Only a
- * waiter that has waited a while asks whether the owner still lives (about once a millisecond), through the owner's
- * liveness record lock (see {@link SharedChannel}), which the kernel drops when the owner dies. A waiter that finds
- * the owner dead takes the word over with a CAS from the dead token, which only one waiter can win; the winner then
- * repairs the pool (see {@link Pool}).
+ * one CAS and releasing it one release store, which keeps the lock cheap on every append. Threads of one process
+ * write the same token and exclude each other through the same CAS: a word holding our own token is held by another
+ * of our threads, and waiting is right. A thread that finds the word taken first queues on the file's in-JVM
+ * {@link SharedChannel#contended} lock, so that at most one thread per process spins on the word. Only a waiter that has waited a while asks whether a foreign owner still
+ * lives (about once a millisecond), through the owner's liveness record lock (see {@link SharedChannel}), which the
+ * kernel drops when the owner dies. A waiter that finds the owner dead takes the word over with a CAS from the dead
+ * token, which only one waiter can win; the winner then repairs the pool (see {@link Pool}).
  */
 final class WriterLock {
     /** Bits of the token holding the pid (Linux pids are below 2^22). */
@@ -29,13 +29,11 @@ final class WriterLock {
     private static final long LIVENESS_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private final PoolMapping mapping;
     private final SharedChannel shared;
-    private final ReentrantLock jvmLock;
     private final long timeoutNanos;
 
     WriterLock(PoolMapping mapping, SharedChannel shared, long timeoutNanos) {
         this.mapping = mapping;
         this.shared = shared;
-        this.jvmLock = shared.writerQueue;
         this.timeoutNanos = timeoutNanos;
     }
 
@@ -46,9 +44,12 @@ final class WriterLock {
      * @throws PoolException Busy if a live owner keeps it longer than the timeout
      */
     boolean acquire() {
-        long start = System.nanoTime();
+        return !mapping.casLockWord(0, OWN_TOKEN) && acquireContended();
+    }
+
+    private boolean acquireContended() {
         try {
-            if (!jvmLock.tryLock(timeoutNanos, TimeUnit.NANOSECONDS)) {
+            if (!shared.contended.tryLock(timeoutNanos, TimeUnit.NANOSECONDS)) {
                 throw busy(mapping.lockWord());
             }
         } catch (InterruptedException e) {
@@ -57,19 +58,16 @@ final class WriterLock {
                     mapping.path);
         }
         try {
-            if (mapping.casLockWord(0, OWN_TOKEN)) {
-                return false;
-            }
-            return acquireContended(start);
-        } catch (RuntimeException | Error e) {
-            jvmLock.unlock();
-            throw e;
+            return spinForWord();
+        } finally {
+            shared.contended.unlock();
         }
     }
 
-    private boolean acquireContended(long start) {
+    private boolean spinForWord() {
         WaitStrategy.Idler idler = WaitStrategy.backoff(TimeUnit.MICROSECONDS.toNanos(200)).newIdler();
-        long lastCheck = System.nanoTime();
+        long start = System.nanoTime();
+        long lastCheck = start;
         while (true) {
             long word = mapping.lockWord();
             if (word == 0) {
@@ -79,7 +77,7 @@ final class WriterLock {
                 continue;
             }
             long now = System.nanoTime();
-            if (now - lastCheck >= LIVENESS_CHECK_NANOS || word == OWN_TOKEN) {
+            if (word != OWN_TOKEN && now - lastCheck >= LIVENESS_CHECK_NANOS) {
                 lastCheck = now;
                 if (!shared.isAlive(word) && mapping.casLockWord(word, OWN_TOKEN)) {
                     return true;
@@ -94,12 +92,12 @@ final class WriterLock {
 
     void release() {
         mapping.releaseLockWord();
-        jvmLock.unlock();
     }
 
     private PoolException busy(long word) {
-        return new PoolException(ErrorKind.BUSY, "pool is locked by another writer (pid " + pidOf(word)
-                + ") for more than " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms", mapping.path, null,
+        String owner = word == OWN_TOKEN ? "another thread of this process" : "another writer (pid " + pidOf(word) + ")";
+        return new PoolException(ErrorKind.BUSY, "pool is locked by " + owner + " for more than "
+                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms", mapping.path, null,
                 (long) HeaderDescriptor.LOCK_OFFSET, "is a writer stopped (SIGSTOP) or stuck?", null);
     }
 
