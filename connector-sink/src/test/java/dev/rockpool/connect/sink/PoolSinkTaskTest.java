@@ -115,6 +115,27 @@ class PoolSinkTaskTest {
         assertEquals(Map.of(TP, new OffsetAndMetadata(15)), task.preCommit(Map.of(TP, new OffsetAndMetadata(15))));
     }
 
+    /** Documented limit: once the ring dropped every message of a partition, its origins are gone with them. */
+    @Test
+    void originsOverwrittenByTheRingFallBackToTheConsumerPosition() {
+        try (Pool p = new PoolDirectory(dir).create("small", PoolOptions.ofSize(64 * 1024))) {
+            for (long o = 0; o < 10; o++) {
+                p.append(new Draft(List.of(), new Origin("t", 0, o), JsonData.parse("{\"o\":" + o + "}")));
+            }
+            for (long o = 0; o < 3000; o++) {
+                p.append(new Draft(List.of(), new Origin("other", 0, o), JsonData.parse("{\"filler\":" + o + "}")));
+            }
+            assertTrue(p.info().oldestSeq() > 10, "the ring wrapped past t-0");
+        }
+        task.start(props("pool", "small"));
+        task.open(List.of(TP));
+        task.put(records(8, 12));
+        List<Long> tp0 = read("small").stream().filter(m -> m.origin().topic().equals("t"))
+                .map(m -> m.origin().offset()).toList();
+        assertEquals(List.of(8L, 9L, 10L, 11L), tp0);
+        assertTrue(context.seeks.isEmpty());
+    }
+
     @Test
     void seeksForwardWhenAWholeBatchIsAlreadyInThePool() {
         prefill("p", "t", 0, 0, 10);
