@@ -44,6 +44,6 @@ public final class IndexDescriptor {
 
     /** The default capacity for a pool file of {@code fileSize} bytes. */
     public static long defaultCapacity(long fileSize) {
-        return Math.max(MIN_CAPACITY, fileSize / DEFAULT_BYTES_PER_SLOT / 2 * 2);
+        return Math.max(MIN_CAPACITY, fileSize / DEFAULT_BYTES_PER_SLOT);
     }
 }

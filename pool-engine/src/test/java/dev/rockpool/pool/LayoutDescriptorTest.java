@@ -89,7 +89,10 @@ class LayoutDescriptorTest {
         assertEquals(8192, IndexDescriptor.ringOffset(256));
         assertEquals(12288, IndexDescriptor.ringOffset(257));
         assertEquals(IndexDescriptor.MIN_CAPACITY, IndexDescriptor.defaultCapacity(PoolOptions.MIN_SIZE / 8));
-        assertEquals(256, IndexDescriptor.defaultCapacity(PoolOptions.MIN_SIZE));
+        assertEquals(PoolOptions.MIN_SIZE / IndexDescriptor.DEFAULT_BYTES_PER_SLOT,
+                IndexDescriptor.defaultCapacity(PoolOptions.MIN_SIZE));
+        assertEquals(PoolOptions.DEFAULT_SIZE / IndexDescriptor.DEFAULT_BYTES_PER_SLOT,
+                IndexDescriptor.defaultCapacity(PoolOptions.DEFAULT_SIZE));
         assertEquals(0, IndexDescriptor.POSITION_OFFSET % 8);
     }
 
