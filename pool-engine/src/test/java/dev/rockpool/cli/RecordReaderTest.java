@@ -32,10 +32,12 @@ class RecordReaderTest {
 
     @Test
     void goodInputInEveryShape() throws IOException {
-        assertEquals(List.of("1:{\"a\":1}", "2:{\"b\":[1,{\"c\":2}]}"), split("{\"a\":1}\n{\"b\":[1,{\"c\":2}]}\n", 1000));
+        assertEquals(List.of("1:{\"a\":1}", "2:{\"b\":[1,{\"c\":2}]}"),
+                split("{\"a\":1}\n{\"b\":[1,{\"c\":2}]}\n", 1000));
         assertEquals(List.of("1:{\"a\":1}", "1:{\"b\":2}", "1:[3]"), split("{\"a\":1}{\"b\":2} [3]", 1000));
         assertEquals(List.of("1:{\"a\":1}", "2:{\"b\":2}"), split("\u001e{\"a\":1}\n\u001e{\"b\":2}\n", 1000));
-        assertEquals(List.of("2:{\n  \"a\": [\n    1\n  ]\n}", "7:{}"), split("\n{\n  \"a\": [\n    1\n  ]\n}\n{}", 1000));
+        assertEquals(List.of("2:{\n  \"a\": [\n    1\n  ]\n}", "7:{}"),
+                split("\n{\n  \"a\": [\n    1\n  ]\n}\n{}", 1000));
         assertEquals(List.of("1:{\"s\":\"}]{[\\\"\\\\\"}"), split("{\"s\":\"}]{[\\\"\\\\\"}", 1000));
         assertEquals(List.of("1:{\"a\":1}"), split("\uFEFF{\"a\":1}", 1000), "a byte order mark is skipped");
         assertEquals(List.of(), split(" \n\r\n\t\u001e ", 1000));
