@@ -171,8 +171,8 @@ final class FeedCommand implements Callable<Integer> {
             JsonData json;
             try {
                 if (reader.oversized()) {
-                    throw new RecordException(tooLarge(pool, reader.oversizedLength()), reader.recordNumber(),
-                            reader.recordLine());
+                    throw new RecordException(tooLarge(pool, reader.oversizedLength(), maxRecord),
+                            reader.recordNumber(), reader.recordLine());
                 }
                 json = parseRecord(reader.array(), reader.start(), reader.length(), reader.recordNumber(),
                         reader.recordLine());
@@ -299,7 +299,12 @@ final class FeedCommand implements Callable<Integer> {
     }
 
 
-    private static PoolException tooLarge(Pool pool, long length) {
+    private static PoolException tooLarge(Pool pool, long length, int maxRecord) {
+        if (maxRecord < pool.maxFrameLength()) {
+            return new PoolException(ErrorKind.USAGE, "message too large: " + length + " bytes of input; this process"
+                    + " buffers at most " + maxRecord + " bytes per record (a quarter of its heap)", pool.path(), null,
+                    null, "give the JVM more heap, e.g. JAVA_OPTS=-Xmx1g", null);
+        }
         return new PoolException(ErrorKind.USAGE, "message too large: " + length + " bytes of input; this pool holds"
                 + " at most " + pool.maxFrameLength() + " bytes per message", pool.path(), null, null,
                 "create a larger pool (--size, or --create-size with --create)", null);
