@@ -32,6 +32,9 @@ public final class ChildLockHolder {
         // An open pool handle holds this process's liveness record lock, like any real writer's.
         try (Pool pool = Pool.open(file);
              FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            // A second handle opened and closed meanwhile must not drop the liveness lock (POSIX drops a process's
+            // record locks when it closes any descriptor of the file: the engine shares one channel per file).
+            Pool.open(file).close();
             MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, ch.size());
             m.order(ByteOrder.LITTLE_ENDIAN);
             while (!LONGS.compareAndSet(m, HeaderDescriptor.LOCK_OFFSET, 0L, WriterLock.OWN_TOKEN)) {
