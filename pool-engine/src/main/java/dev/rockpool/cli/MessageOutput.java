@@ -1,5 +1,8 @@
 package dev.rockpool.cli;
 
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.rockpool.filter.Envelope;
@@ -20,7 +23,13 @@ final class MessageOutput {
     /** The output formats. */
     enum Format { PRETTY, JSONL }
 
-    private static final ObjectWriter PRETTY = JsonData.MAPPER.writerWithDefaultPrettyPrinter();
+    /** Indented like jq prints: {@code "key": value}, one array element per line, {@code []} and <code>{}</code>. */
+    static final ObjectWriter PRETTY = JsonData.MAPPER.writer(new DefaultPrettyPrinter(Separators.createDefaultInstance()
+            .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+            .withObjectEmptySeparator("")
+            .withArrayEmptySeparator(""))
+            .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n"))
+            .withObjectIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n")));
 
     private final Output out;
     private final Format format;

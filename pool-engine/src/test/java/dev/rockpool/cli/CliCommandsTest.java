@@ -336,10 +336,14 @@ class CliCommandsTest {
         Cli.Result data = run(dir, "follow", "p", "--no-follow", "--data-only", "--where", ".seq == 1");
         assertEquals("{\"level\":\"info\",\"n\":1}\n", data.out());
         Cli.Result pretty = run(dir, "follow", "p", "--no-follow", "--format", "pretty", "--limit", "1");
-        assertTrue(pretty.out().startsWith("{\n  \"seq\" : 1,"), pretty.out());
+        String time = TimeFormat.format(messages(dir, "p").get(0).timeNanos());
+        String expected = "{\n  \"seq\": 1,\n  \"time\": \"" + time + "\",\n"
+                + "  \"meta\": {\n    \"tags\": [\n      \"app\"\n    ]\n  },\n"
+                + "  \"data\": {\n    \"level\": \"info\",\n    \"n\": 1\n  }\n}\n";
+        assertEquals(expected, pretty.out(), "indented as jq does");
         assertEquals(1, Cli.json(pretty.out()).get("seq").asLong());
         Cli.Result terminal = Cli.runOnTerminal(dir, "follow", "p", "--no-follow", "--limit", "1", "--data-only");
-        assertTrue(terminal.out().contains("\n  \"n\" : 1"), "pretty by default on a terminal: " + terminal.out());
+        assertTrue(terminal.out().contains("\n  \"n\": 1"), "pretty by default on a terminal: " + terminal.out());
         Cli.Result jsonl = Cli.runOnTerminal(dir, "follow", "p", "--no-follow", "--format", "jsonl", "--one");
         assertEquals(1, Cli.lines(jsonl.out()).size());
         assertEquals(2, run(dir, "follow", "p", "--format", "yaml").exit());
