@@ -49,6 +49,8 @@ final class PoolFollower implements AutoCloseable {
     private volatile boolean closed;
     private boolean waitingLogged;
     private long lastFileCheck;
+    /** The seq the last offset handed to Connect (with a record or a heartbeat) points at; -1 before the pool opens. */
+    private long sentSeq = -1;
 
     /**
      * @param committedOffset the offset Connect has for this pool ({@link OffsetFields}), or null
@@ -174,6 +176,7 @@ final class PoolFollower implements AutoCloseable {
         pool = opened;
         fileKey = fileKeyOf(path);
         cursor = pool.cursor(start, gapPolicy, this::onGap);
+        sentSeq = cursor.nextSeq();
         if (stopAt != null && stopAt.reachedBefore(cursor.nextSeq())) {
             finish("the next seq " + cursor.nextSeq() + " is past it");
         }
@@ -253,6 +256,22 @@ final class PoolFollower implements AutoCloseable {
         }
         return new ConnectException("Pool '" + name + "' (" + path + "): " + e.kind().label() + ": "
                 + e.getMessage(), e);
+    }
+
+    /**
+     * The offset of the read position when messages were read past the last offset handed out (all filtered out),
+     * else null. Handing it out (on a heartbeat record) lets Connect commit past them.
+     */
+    Map<String, Object> unsentProgress() {
+        if (cursor == null || closed || cursor.nextSeq() <= sentSeq) {
+            return null;
+        }
+        return OffsetFields.offset(cursor.nextSeq(), pool.id());
+    }
+
+    /** Records that an offset pointing at {@code seq} was handed to Connect. */
+    void sent(long seq) {
+        sentSeq = Math.max(sentSeq, seq);
     }
 
     /** The offset after {@code m}: the next seq to read, in this pool file. */

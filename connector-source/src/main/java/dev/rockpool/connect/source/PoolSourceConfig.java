@@ -44,6 +44,10 @@ public final class PoolSourceConfig extends AbstractConfig {
     public static final String BATCH_MAX_MESSAGES = "batch.max.messages";
     /** Longest an idle poll waits. */
     public static final String POLL_TIMEOUT_MS = "poll.timeout.ms";
+    /** Topic for heartbeat records that let Connect commit past filtered-out messages; empty: none. */
+    public static final String HEARTBEAT_TOPIC = "heartbeat.topic";
+    /** How long filtered-out messages may stay uncommitted before a heartbeat commits past them. */
+    public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
     /** Java type of the record value. */
     public static final String VALUE_FORMAT = "value.format";
 
@@ -148,6 +152,18 @@ public final class PoolSourceConfig extends AbstractConfig {
                 "Longest an idle poll waits for a new message before returning no records, in ms. stop() wakes it "
                         + "at once.",
                 GROUP_BATCHING, ++order, Width.SHORT, "Poll timeout");
+        def.define(HEARTBEAT_TOPIC, Type.STRING, "", new HeartbeatTopicValidator(), Importance.MEDIUM,
+                "Topic for heartbeat records. Connect commits a source offset only with a record, so without "
+                        + "heartbeats the messages the filters drop after the last record sent are read again after "
+                        + "a restart (and reported as a gap if they were overwritten meanwhile). With a topic set, a "
+                        + "pool whose read position moved past the last record sent gets a heartbeat record "
+                        + "(key: the pool name; value: {\"pool\":NAME,\"seq\":NEXT}) at most every "
+                        + HEARTBEAT_INTERVAL_MS + ", and its offset commits. Empty: no heartbeats.",
+                GROUP_BATCHING, ++order, Width.MEDIUM, "Heartbeat topic");
+        def.define(HEARTBEAT_INTERVAL_MS, Type.LONG, 10_000L, ConfigDef.Range.between(1, 3_600_000),
+                Importance.LOW, "Most time, in ms, that a pool's filtered-out messages stay uncommitted while "
+                        + HEARTBEAT_TOPIC + " is set.",
+                GROUP_BATCHING, ++order, Width.SHORT, "Heartbeat interval");
         return def;
     }
 
@@ -207,6 +223,16 @@ public final class PoolSourceConfig extends AbstractConfig {
         return getLong(POLL_TIMEOUT_MS);
     }
 
+    /** The heartbeat topic, or null when heartbeats are off. */
+    public String heartbeatTopic() {
+        String topic = getString(HEARTBEAT_TOPIC).trim();
+        return topic.isEmpty() ? null : topic;
+    }
+
+    public long heartbeatIntervalMs() {
+        return getLong(HEARTBEAT_INTERVAL_MS);
+    }
+
     private static MessageFilter compileFilter(List<String> tags, String where) {
         List<String> wheres = where == null || where.isBlank() ? List.of() : List.of(where);
         try {
@@ -224,6 +250,24 @@ public final class PoolSourceConfig extends AbstractConfig {
             return JqExpression.compile(text);
         } catch (PoolException e) {
             throw new ConfigException(key, text, e.getMessage());
+        }
+    }
+
+    /** Refuses a heartbeat topic Kafka would refuse. */
+    static final class HeartbeatTopicValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            String topic = value == null ? "" : value.toString().trim();
+            if (!topic.isEmpty() && (topic.length() > MAX_TOPIC_LENGTH || topic.equals(".") || topic.equals("..")
+                    || !LEGAL_TOPIC.matcher(topic).matches())) {
+                throw new ConfigException(name, value, "not a legal topic name: at most " + MAX_TOPIC_LENGTH
+                        + " of letters, digits, '.', '_' and '-'");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "empty, or a legal topic name";
         }
     }
 

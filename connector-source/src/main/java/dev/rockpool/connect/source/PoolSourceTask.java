@@ -44,6 +44,9 @@ public class PoolSourceTask extends SourceTask {
     private int batchMax;
     private long pollTimeoutNanos;
     private int nextFollower;
+    private String heartbeatTopic;
+    private long heartbeatIntervalNanos;
+    private long lastHeartbeat;
     private volatile boolean stopping;
     private volatile Thread pollThread;
 
@@ -59,6 +62,9 @@ public class PoolSourceTask extends SourceTask {
         records = new RecordFactory(config.valueFormat(), config.keyExpression());
         batchMax = config.batchMaxMessages();
         pollTimeoutNanos = config.pollTimeoutMs() * 1_000_000L;
+        heartbeatTopic = config.heartbeatTopic();
+        heartbeatIntervalNanos = config.heartbeatIntervalMs() * 1_000_000L;
+        lastHeartbeat = System.nanoTime();
         PoolDirectory dir = config.poolDirectory();
         Map<String, Map<String, Object>> offsets = committedOffsets(config.pools());
         followers = new ArrayList<>();
@@ -115,6 +121,7 @@ public class PoolSourceTask extends SourceTask {
             List<SourceRecord> batch = new ArrayList<>();
             while (!stopping) {
                 fill(batch, deadline);
+                addHeartbeats(batch);
                 if (!batch.isEmpty()) {
                     return batch;
                 }
@@ -149,11 +156,30 @@ public class PoolSourceTask extends SourceTask {
                 }
                 if (keep(f, m)) {
                     batch.add(records.record(f.name(), topic, partition, f.offsetAfter(m), m));
+                    f.sent(m.seq() + 1);
                 }
                 // A long run of filtered-out messages must not hold the poll past its deadline, or stop().
                 if ((++scanned & 1023) == 0 && System.nanoTime() - deadline >= 0) {
                     break;
                 }
+            }
+        }
+    }
+
+    /**
+     * Every heartbeat interval, one heartbeat record per pool whose read position moved past the last offset handed
+     * out: Connect commits a source offset only with a record, and this is how filtered-out messages get committed.
+     */
+    private void addHeartbeats(List<SourceRecord> batch) {
+        if (heartbeatTopic == null || System.nanoTime() - lastHeartbeat < heartbeatIntervalNanos) {
+            return;
+        }
+        lastHeartbeat = System.nanoTime();
+        for (PoolFollower f : followers) {
+            Map<String, Object> offset = f.unsentProgress();
+            if (offset != null) {
+                batch.add(records.heartbeat(f.name(), heartbeatTopic, OffsetFields.partition(f.name()), offset));
+                f.sent(OffsetFields.seq(offset));
             }
         }
     }

@@ -66,6 +66,44 @@ final class RecordFactory {
                 key, valueSchema, value, timestampMs, headers);
     }
 
+    /**
+     * A heartbeat: a record for the heartbeat topic that carries a pool's read position, so Connect commits past
+     * messages the filters dropped. Key: the pool name; value {@code {"pool":NAME,"seq":NEXT}} in the value format.
+     */
+    SourceRecord heartbeat(String pool, String topic, Map<String, ?> partition, Map<String, Object> offset) {
+        long seq = OffsetFields.seq(offset);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("pool", pool);
+        fields.put("seq", seq);
+        String json;
+        try {
+            json = JsonData.MAPPER.writeValueAsString(fields);
+        } catch (JsonProcessingException e) {
+            throw new DataException("cannot write a heartbeat for pool " + pool, e);
+        }
+        Object value;
+        Schema valueSchema;
+        switch (valueFormat) {
+            case BYTES:
+                valueSchema = Schema.BYTES_SCHEMA;
+                value = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                break;
+            case STRING:
+                valueSchema = Schema.STRING_SCHEMA;
+                value = json;
+                break;
+            default:
+                valueSchema = null;
+                value = fields;
+                break;
+        }
+        ConnectHeaders headers = new ConnectHeaders();
+        headers.addString(HEADER_POOL, pool);
+        headers.addLong(HEADER_SEQ, seq);
+        return new SourceRecord(partition, offset, topic, null, Schema.STRING_SCHEMA, pool, valueSchema, value,
+                System.currentTimeMillis(), headers);
+    }
+
     /** The key: the first output of key.jq; a string as is, other JSON as compact text; null for none. */
     private String key(String pool, Message m) {
         List<JsonNode> out;

@@ -328,6 +328,28 @@ class PoolSourceClusterTest {
     }
 
     @Test
+    void heartbeatsCommitPastFilteredOutMessages() throws Exception {
+        connect.kafka().createTopic("hbt", 1);
+        connect.kafka().createTopic("hbt-beats", 1);
+        try (Pool pool = createPool("hbt", PoolOptions.MIN_SIZE)) {
+            pool.append(Draft.of("{\"n\":0}", "keep"));
+            for (int n = 1; n <= 50; n++) {
+                pool.append(Draft.of("{\"n\":" + n + "}", "drop"));
+            }
+            startConnector("hbt", 1, connectorConfig("hbt", "filter.tags", "keep", "heartbeat.topic", "hbt-beats",
+                    "heartbeat.interval.ms", "100"));
+            assertEquals(List.of(1L), seqs(read("hbt", 1, 1500)));
+            ConsumerRecord<byte[], byte[]> beat = read("hbt-beats", 1, 1500).get(0);
+            assertEquals("hbt", new String(beat.key(), StandardCharsets.UTF_8));
+            assertEquals("{\"pool\":\"hbt\",\"seq\":52}", new String(beat.value(), StandardCharsets.UTF_8));
+            TestUtils.waitForCondition(() -> 52L == ((Number) connect.connectorOffsets("hbt").offsets().get(0)
+                    .offset().get("seq")).longValue(), WAIT_MS, "the heartbeat's offset (past the filtered-out "
+                    + "messages) is committed");
+        }
+        connect.deleteConnector("hbt");
+    }
+
+    @Test
     void gapsAreCountedWithContinueAndFailTheTaskWithFail() throws Exception {
         String[] pools = {"gapc", "gapf"};
         Map<String, String> ids = new HashMap<>();

@@ -58,7 +58,8 @@ class PoolSourceConnectorTest {
     @Test
     void theDesignKeysAreDefined() {
         assertEquals(List.of("pool.dir", "pools", "topic", "key.jq", "value.format", "filter.tags", "filter.where",
-                "start.from", "stop.at", "on.gap", "batch.max.messages", "poll.timeout.ms"),
+                "start.from", "stop.at", "on.gap", "batch.max.messages", "poll.timeout.ms", "heartbeat.topic",
+                "heartbeat.interval.ms"),
                 PoolSourceConfig.keys());
     }
 
@@ -71,6 +72,14 @@ class PoolSourceConnectorTest {
         PoolSourceConfig config = new PoolSourceConfig(p);
         assertEquals("logs.b", config.topicFor("b"));
         assertEquals(List.of("x", "y"), config.filter().requiredTags());
+        assertEquals(null, config.heartbeatTopic());
+    }
+
+    @Test
+    void aBadHeartbeatTopicIsAFieldError() {
+        Map<String, String> p = props("heartbeat.topic", "no spaces allowed");
+        assertTrue(errors(new PoolSourceConnector().validate(p)).containsKey("heartbeat.topic"));
+        assertEquals("hb.topic", new PoolSourceConfig(props("heartbeat.topic", " hb.topic ")).heartbeatTopic());
     }
 
     @Test

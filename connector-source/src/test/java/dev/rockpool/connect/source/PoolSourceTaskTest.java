@@ -247,6 +247,54 @@ class PoolSourceTaskTest {
     }
 
     @Test
+    void heartbeatsCommitPastFilteredOutMessages() throws Exception {
+        try (Pool pool = create("hb", PoolOptions.MIN_SIZE)) {
+            pool.append(Draft.of("{\"n\":\"keep0\"}", "keep"));
+            for (int i = 0; i < 20; i++) {
+                pool.append(Draft.of("{\"n\":" + (10_000 + i) + "}", "drop"));
+            }
+            PoolSourceTask task = start(props("hb", "filter.tags", "keep", "heartbeat.topic", "rockpool-heartbeats",
+                    "heartbeat.interval.ms", "1", "value.format", "string"));
+            List<SourceRecord> records = pollRecords(task, 2);
+            assertEquals("hb", records.get(0).topic());
+            assertEquals(2L, records.get(0).sourceOffset().get("seq"));
+            SourceRecord heartbeat = records.get(1);
+            assertEquals("rockpool-heartbeats", heartbeat.topic());
+            assertEquals("hb", heartbeat.key());
+            assertEquals("{\"pool\":\"hb\",\"seq\":22}", heartbeat.value());
+            assertEquals(Map.of("seq", 22L, "pool.id", pool.id()), heartbeat.sourceOffset());
+            // Nothing read since: no further heartbeat, however often the interval passes.
+            Thread.sleep(5);
+            assertNull(task.poll());
+
+            // While the task is down, the dropped messages 2..21 are overwritten (frames of one size: one out per
+            // one in) but seq 22 is still there: a restart at the heartbeat's offset is no gap. Without the
+            // heartbeat it would resume at seq 2 and fail (on.gap=fail).
+            for (int i = 20; pool.info().oldestSeq() < 21; i++) {
+                pool.append(Draft.of("{\"n\":" + (10_000 + i) + "}", "drop"));
+            }
+            pool.append(Draft.of("{\"n\":\"keep1\"}", "keep"));
+            assertEquals(22, pool.info().oldestSeq());
+            FakeTaskContext context = new FakeTaskContext(props("hb", "filter.tags", "keep", "on.gap", "fail"));
+            context.offsets.put(Map.of("pool", "hb"), new HashMap<>(heartbeat.sourceOffset()));
+            PoolSourceTask restarted = start(context);
+            List<SourceRecord> after = pollRecords(restarted, 1);
+            assertEquals(pool.info().newestSeq(), seqOf(after.get(0)));
+            assertEquals(0, restarted.follower("hb").lostMessages());
+        }
+    }
+
+    @Test
+    void noHeartbeatsUnlessATopicIsSet() throws Exception {
+        try (Pool pool = create("nohb", PoolOptions.MIN_SIZE)) {
+            append(pool, 5, "drop");
+            PoolSourceTask task = start(props("nohb", "filter.tags", "keep", "heartbeat.interval.ms", "1"));
+            assertNull(task.poll());
+            assertNull(task.poll());
+        }
+    }
+
+    @Test
     void stopAtSeqEndsAPoolWhoseOffsetIsAlreadyPastIt() throws Exception {
         try (Pool pool = create("s", PoolOptions.MIN_SIZE)) {
             append(pool, 5);
