@@ -275,11 +275,18 @@ public final class Pool implements AutoCloseable {
             map.forceRing(start, (int) (map.ringCapacity - start));
             map.forceRing(0, map.physical(to));
         }
-        if (nextSeq - firstSeq >= map.indexCapacity) {
+        long slots = nextSeq - firstSeq;
+        if (slots >= map.indexCapacity) {
             map.forceMeta(0, (int) map.ringOffset);
-        } else {
-            for (long s = firstSeq; s < nextSeq; s++) {
-                map.forceMeta(IndexDescriptor.slotOffset(s, map.indexCapacity), IndexDescriptor.SLOT_LENGTH);
+        } else if (slots > 0) {
+            // The slots of consecutive seqs are consecutive, wrapping once at the end of the index.
+            long first = firstSeq % map.indexCapacity;
+            long end = Math.min(first + slots, map.indexCapacity);
+            map.forceMeta(IndexDescriptor.slotOffset(firstSeq, map.indexCapacity),
+                    (int) ((end - first) * IndexDescriptor.SLOT_LENGTH));
+            if (first + slots > map.indexCapacity) {
+                map.forceMeta(HeaderDescriptor.HEADER_LENGTH,
+                        (int) ((first + slots - map.indexCapacity) * IndexDescriptor.SLOT_LENGTH));
             }
         }
     }
