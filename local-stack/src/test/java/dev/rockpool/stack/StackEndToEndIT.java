@@ -66,6 +66,9 @@ class StackEndToEndIT {
         pools = Files.createDirectories(temp.resolve("pools"));
         stack = Scripts.Stack.onFreePorts(temp.resolve("stack"));
         rest = new ConnectRest(stack.restUrl());
+        // The broker and worker outlive this JVM by design (nohup): if the run is interrupted, still stop them.
+        Scripts.Stack started = stack;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> started.run("down"), "stack-down"));
         Scripts.Result up = stack.run("up");
         assertEquals(0, up.exitCode(), () -> up.describe() + "\n--- connect.log\n" + stack.logTail("connect"));
         assertTrue(up.stdout().contains(stack.restUrl()) && up.stdout().contains("127.0.0.1:" + stack.kafkaPort),
