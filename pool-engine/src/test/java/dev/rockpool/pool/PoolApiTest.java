@@ -180,11 +180,24 @@ class PoolApiTest {
                 batch.add(Draft.of(data));
             }
             pool.appendBatch(batch, Durability.FLUSH);
+            // A batch whose index slots wrap at the end of the 64-slot index: seqs 188..197 use slots 60..63, 0..5.
+            for (int i = 133; i < 187; i++) {
+                String data = PoolTesting.sized(i + 1, 64);
+                written.add(data);
+                pool.append(Draft.of(data), Durability.FLUSH);
+            }
+            batch.clear();
+            for (int i = 187; i < 197; i++) {
+                String data = PoolTesting.sized(i + 1, 120);
+                written.add(data);
+                batch.add(Draft.of(data));
+            }
+            assertEquals(188, pool.appendBatch(batch, Durability.FLUSH).get(0).seq());
         }
         try (Pool pool = Pool.open(file)) {
             PoolInfo info = pool.info();
-            assertEquals(133, info.newestSeq());
-            for (long s = info.oldestSeq(); s <= 133; s++) {
+            assertEquals(197, info.newestSeq());
+            for (long s = info.oldestSeq(); s <= 197; s++) {
                 assertEquals(written.get((int) s - 1), pool.get(s).orElseThrow().dataString());
             }
             assertConsistent(pool);
