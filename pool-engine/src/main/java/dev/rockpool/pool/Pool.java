@@ -213,6 +213,9 @@ public final class Pool implements AutoCloseable {
             AppendResult result = w.write(meta, draft.data().bytes(), w.now());
             w.publish(from, durability);
             return result;
+        } catch (RuntimeException | Error e) {
+            repairAfter(e);
+            throw e;
         } finally {
             lock.release();
         }
@@ -239,10 +242,25 @@ public final class Pool implements AutoCloseable {
                 results.add(w.write(metas[i], drafts.get(i).data().bytes(), time));
             }
             w.publish(from, durability);
+        } catch (RuntimeException | Error e) {
+            repairAfter(e);
+            throw e;
         } finally {
             lock.release();
         }
         return results;
+    }
+
+    /**
+     * A write that failed half-way (a bad frame at the head, an I/O fault) may have moved head and written frames it
+     * never published: the same state a killed writer leaves, so it gets the same repair before the lock is released.
+     */
+    private void repairAfter(Throwable failure) {
+        try {
+            recover();
+        } catch (RuntimeException | Error e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private void checkWritable() {
@@ -593,14 +611,22 @@ public final class Pool implements AutoCloseable {
         long oldestTime = 0;
         long newestTime = 0;
         if (count > 0) {
-            Optional<Message> oldest = get(oldestSeq);
-            oldestTime = oldest.map(Message::timeNanos).orElse(0L);
+            oldestTime = oldestTime(oldestSeq);
             newestTime = map.stateLong(LAST_TIME_OFFSET);
         }
         long used = Math.max(0, Math.min(tail - head, map.ringCapacity));
         return new PoolInfo(path, id(), HeaderDescriptor.FORMAT_VERSION, map.fileSize(), map.ringCapacity,
                 map.indexCapacity, count, oldestSeq, newestSeq, nextSeq, oldestTime, newestTime, used,
                 map.ringCapacity - used, map.createdNanos());
+    }
+
+    /** The time of the oldest message; 0 if it cannot be read (info reports, the doctor judges). */
+    private long oldestTime(long oldestSeq) {
+        try {
+            return get(oldestSeq).map(Message::timeNanos).orElse(0L);
+        } catch (PoolException e) {
+            return 0L;
+        }
     }
 
     /** Validates the header, every frame between head and tail, and every index slot. */

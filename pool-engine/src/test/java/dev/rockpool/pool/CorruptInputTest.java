@@ -194,6 +194,39 @@ class CorruptInputTest {
     }
 
     @Test
+    void aWriterMeetingADamagedHeadFrameTruncatesThereLikeKafkaLogRecovery() {
+        Path file = dir.resolve("head.pool");
+        long ringOffset;
+        long head;
+        try (Pool pool = Pool.create(file, PoolOptions.ofSize(PoolOptions.MIN_SIZE))) {
+            for (int i = 1; pool.info().oldestSeq() < 5; i++) {
+                pool.append(Draft.of(PoolTesting.sized(i, 504)));
+            }
+            ringOffset = pool.info().fileSize() - pool.info().ringCapacity();
+        }
+        head = PoolTesting.read(file, HeaderDescriptor.HEAD_OFFSET, 8).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        long ringCapacity = PoolTesting.read(file, HeaderDescriptor.RING_CAPACITY_OFFSET, 8)
+                .order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        long headOffset = ringOffset + head % ringCapacity;
+        PoolTesting.write(file, headOffset + FrameDescriptor.LENGTH_OFFSET,
+                ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 1 << 30));
+        try (Pool pool = Pool.open(file)) {
+            long nextSeq = pool.info().nextSeq();
+            // The ring is full: this append must drop the damaged head frame, cannot read its length, and fails.
+            PoolException e = assertThrows(PoolException.class, () -> pool.append(Draft.of("{\"after\":1}")));
+            assertEquals(ErrorKind.CORRUPT, e.kind());
+            assertEquals(headOffset, e.offset());
+            // The failed write repaired the pool as recovery does after a crash: it ends before the first bad frame
+            // (here: the head, so nothing is left), and the next append goes on with seqs that were never used.
+            assertEquals(0, pool.info().messageCount());
+            AppendResult next = pool.append(Draft.of("{\"after\":2}"));
+            assertTrue(next.seq() >= nextSeq, () -> next.seq() + " < " + nextSeq);
+            assertTrue(pool.doctor().clean(), pool.doctor().issues()::toString);
+            assertEquals("{\"after\":2}", pool.cursor(Start.earliest()).next().dataString());
+        }
+    }
+
+    @Test
     void readOnlyFileOpensForReadingAndRefusesAppends() throws IOException {
         Path file = goodPool("readonly.pool");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
