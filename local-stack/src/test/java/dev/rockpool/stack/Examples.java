@@ -41,7 +41,7 @@ final class Examples {
         return file.getFileName().toString().startsWith("connect-");
     }
 
-    /** A connector example's name and config: .properties as a standalone worker reads it, .json as POST /connectors. */
+    /** A connector example's name and config: .properties as a standalone worker reads it, .json as POSTed. */
     record Connector(String name, Map<String, String> config) {
         /** A copy with some keys replaced ("name" renames the connector). */
         Connector with(Map<String, String> changes) {

@@ -82,7 +82,8 @@ class PluginPackagingIT {
             try (JarFile jar = new JarFile(pluginDir.resolve("lib").resolve(e.getKey()).toFile())) {
                 ZipEntry entry = jar.getEntry("META-INF/services/" + service[0]);
                 assertTrue(entry != null, e.getKey() + " has no META-INF/services/" + service[0]);
-                String text = new String(jar.getInputStream(entry).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                String text = new String(jar.getInputStream(entry).readAllBytes(),
+                        java.nio.charset.StandardCharsets.UTF_8);
                 assertTrue(text.lines().map(String::trim).anyMatch(service[1]::equals), e.getKey() + ": " + text);
                 assertEquals(version, jar.getManifest().getMainAttributes().getValue("Implementation-Version"),
                         e.getKey() + " manifest Implementation-Version (the connectors' version())");

@@ -207,8 +207,8 @@ class StackEndToEndIT {
 
         Scripts.Result up = stack.run("up");
         assertEquals(0, up.exitCode(), () -> up.describe() + connectLog());
-        assertTrue(up.stdout().contains("starting the Connect worker") && up.stdout().contains("broker already running"),
-                up::describe);
+        assertTrue(up.stdout().contains("starting the Connect worker")
+                && up.stdout().contains("broker already running"), up::describe);
         assertEquals(broker, stack.recordedPid("broker"), "the running broker is left alone");
 
         feed(31, 40, "e2e", "journald");
@@ -236,7 +236,8 @@ class StackEndToEndIT {
         args.addAll(List.of("-f", "-"));
         Scripts.Result fed = Scripts.rockpool(lines, args.toArray(String[]::new));
         assertEquals(0, fed.exitCode(), fed::describe);
-        assertEquals(last - first + 1, fed.stdout().lines().count(), () -> "one receipt per message: " + fed.describe());
+        assertEquals(last - first + 1, fed.stdout().lines().count(),
+                () -> "one receipt per message: " + fed.describe());
     }
 
     /** Waits until the pool holds at least {@code count} messages and returns the first {@code count}. */
@@ -260,7 +261,7 @@ class StackEndToEndIT {
         return messages;
     }
 
-    /** Committed records of a topic from the start: waits for {@code expected}, then reads a little longer for extras. */
+    /** Committed records of a topic from the start: waits for {@code expected}, then a little longer for extras. */
     private static List<ConsumerRecord<byte[], byte[]>> consume(String topic, int expected) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
