@@ -1,5 +1,7 @@
 package dev.rockpool.connect.sink;
 
+import dev.rockpool.connect.ConfigDocs;
+import dev.rockpool.connect.JqValidator;
 import dev.rockpool.filter.JqPredicate;
 import dev.rockpool.pool.Durability;
 import dev.rockpool.pool.PoolDirectory;
@@ -48,6 +50,9 @@ public class PoolSinkConfig extends AbstractConfig {
     private static final String GROUP_POOL = "Pool";
     private static final String GROUP_MESSAGES = "Messages";
 
+    private static final JqValidator PREDICATE_VALIDATOR =
+            new JqValidator("a jq expression yielding true or false, e.g. .data.level == \"error\"");
+
     /** The keys, their defaults, validators and documentation. */
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(POOL_DIR_CONFIG, Type.STRING, null, Importance.HIGH,
@@ -80,7 +85,7 @@ public class PoolSinkConfig extends AbstractConfig {
                             + "connector writes), a Connect list, or a plain string (one tag). Every header with this "
                             + "key counts. Empty: no tags from headers.",
                     GROUP_MESSAGES, 2, Width.MEDIUM, "Tags header")
-            .define(FILTER_WHERE_CONFIG, Type.STRING, null, new JqValidator(), Importance.MEDIUM,
+            .define(FILTER_WHERE_CONFIG, Type.STRING, null, PREDICATE_VALIDATOR, Importance.MEDIUM,
                     "jq predicate over the record's envelope {\"time\": record timestamp (RFC 3339) or null, "
                             + "\"meta\": {\"tags\": [...], \"origin\": {\"topic\", \"partition\", \"offset\"}}, "
                             + "\"data\": {...}} (there is no seq yet). Records for which it is not true are skipped; "
@@ -238,44 +243,12 @@ public class PoolSinkConfig extends AbstractConfig {
         }
     }
 
-    private static final class JqValidator implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
-            if (value == null || String.valueOf(value).isBlank()) {
-                return;
-            }
-            try {
-                JqPredicate.compile(String.valueOf(value));
-            } catch (PoolException e) {
-                throw new ConfigException(name, value, e.getMessage());
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "a jq expression yielding true or false, e.g. .data.level == \"error\"";
-        }
-    }
-
     /**
      * The configuration reference as a Markdown table (key, meaning, type, default, valid values), in group order;
      * {@code docs/CONNECTORS.md} holds its output and a test keeps the two in step.
      */
     public static String markdownTable() {
-        StringBuilder b = new StringBuilder("| key | meaning | type | default | valid values |\n")
-                .append("|---|---|---|---|---|\n");
-        for (ConfigDef.ConfigKey key : CONFIG_DEF.configKeys().values()) {
-            String dflt = !key.hasDefault() ? "(required)" : key.defaultValue == null ? "(none)"
-                    : "`" + ConfigDef.convertToString(key.defaultValue, key.type) + "`";
-            if ("``".equals(dflt)) {
-                dflt = "(empty)";
-            }
-            b.append("| `").append(key.name).append("` | ").append(key.documentation.replace("|", "\\|"))
-                    .append(" | ").append(key.type.name().toLowerCase(Locale.ROOT)).append(" | ").append(dflt)
-                    .append(" | ").append(key.validator == null ? "" : key.validator.toString().replace("|", "\\|"))
-                    .append(" |\n");
-        }
-        return b.toString();
+        return ConfigDocs.markdown(CONFIG_DEF);
     }
 
     /** Lower-case name of a durability, as the config spells it. */

@@ -1,5 +1,6 @@
 package dev.rockpool.connect.source;
 
+import dev.rockpool.connect.JqValidator;
 import dev.rockpool.filter.JqExpression;
 import dev.rockpool.filter.MessageFilter;
 import dev.rockpool.pool.GapPolicy;
@@ -107,7 +108,7 @@ public final class PoolSourceConfig extends AbstractConfig {
                 "Target topic; " + POOL_PLACEHOLDER + " is replaced by the pool name. The result must be a legal "
                         + "topic name for every pool.",
                 GROUP_RECORDS, ++order, Width.MEDIUM, "Topic");
-        def.define(KEY_JQ, Type.STRING, "", new JqValidator(), Importance.MEDIUM,
+        def.define(KEY_JQ, Type.STRING, "", new JqValidator("jq expression"), Importance.MEDIUM,
                 "jq expression over the message envelope {seq, time, meta: {tags}, data} giving the record key: a "
                         + "string result is the key as is, any other result its compact JSON text; no output or "
                         + "null gives no key. Empty: records have no key.",
@@ -123,7 +124,7 @@ public final class PoolSourceConfig extends AbstractConfig {
         def.define(FILTER_TAGS, Type.LIST, "", Importance.MEDIUM,
                 "Tags a message must all carry to be sent (comma-separated). Empty: no tag filter.",
                 GROUP_FILTERS, ++order, Width.LONG, "Required tags");
-        def.define(FILTER_WHERE, Type.STRING, "", new JqValidator(), Importance.MEDIUM,
+        def.define(FILTER_WHERE, Type.STRING, "", new JqValidator("jq expression"), Importance.MEDIUM,
                 "jq predicate over the message envelope; true sends the message, false or a runtime error skips it, "
                         + "a non-boolean result fails the task. Empty: no predicate.",
                 GROUP_FILTERS, ++order, Width.LONG, "Where");
@@ -363,19 +364,6 @@ public final class PoolSourceConfig extends AbstractConfig {
         @Override
         public String toString() {
             return "topic name, may contain " + POOL_PLACEHOLDER;
-        }
-    }
-
-    /** A jq expression must compile (empty is allowed: not set). */
-    private static final class JqValidator implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
-            compileJq(name, (String) value);
-        }
-
-        @Override
-        public String toString() {
-            return "jq expression";
         }
     }
 }
