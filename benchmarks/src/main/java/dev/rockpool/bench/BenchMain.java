@@ -234,6 +234,7 @@ public final class BenchMain {
                 e2e.warmUp();
                 figures.add(step("raw-producer", e2e::rawProducer));
                 figures.add(step("rockpool-source", e2e::rockpoolSource));
+                figures.add(step("rockpool-source-noheaders", e2e::rockpoolSourceWithoutHeaders));
                 figures.add(step("filestream-source", e2e::fileStreamSource));
                 figures.add(step("raw-consumer", e2e::rawConsumer));
                 figures.add(step("rockpool-sink", e2e::rockpoolSink));

@@ -104,28 +104,53 @@ public final class EndToEnd implements AutoCloseable {
 
     /** A pool holding the messages → topic, through PoolSourceConnector with the ByteArrayConverter fast path. */
     public Figure rockpoolSource() throws Exception {
-        Path poolFile = poolDir.resolve("source.pool");
-        try (Pool pool = Pool.create(poolFile, PoolOptions.ofSize(poolBytes()))) {
-            List<Draft> batch = new ArrayList<>(1000);
-            for (int i = 0; i < count; i++) {
-                batch.add(new Draft(List.of(), null, JsonData.trusted(Payloads.json(SIZE, i))));
-                if (batch.size() == 1000 || i == count - 1) {
-                    pool.appendBatch(batch, Durability.FAST);
-                    batch.clear();
-                }
-            }
-        }
-        String topic = "rockpool-source";
+        return sourceFromPool("source rockpool", "rockpool-source", Map.of());
+    }
+
+    /**
+     * The same with {@code headers=} (no rockpool headers): what the four default headers cost, since the worker
+     * converts every header of every record with its header converter.
+     */
+    public Figure rockpoolSourceWithoutHeaders() throws Exception {
+        return sourceFromPool("source rockpool, no headers", "rockpool-source-noheaders", Map.of("headers", ""));
+    }
+
+    private Figure sourceFromPool(String name, String connector, Map<String, String> extra) throws Exception {
+        fillPool("source", count);
+        Map<String, String> config = sourceConfig(connector, "source", extra);
+        return timeConnector(name, connector, config, endOffset(connector), count);
+    }
+
+    private Map<String, String> sourceConfig(String topic, String pool, Map<String, String> extra) {
         connect.kafka().createTopic(topic, 1);
         Map<String, String> config = new HashMap<>();
         config.put("connector.class", "dev.rockpool.connect.source.PoolSourceConnector");
         config.put("tasks.max", "1");
         config.put("pool.dir", poolDir.toString());
-        config.put("pools", "source");
+        config.put("pools", pool);
         config.put("topic", topic);
         config.put("key.converter", BYTES);
         config.put("value.converter", BYTES);
-        return timeConnector("source rockpool", "rockpool-source", config, endOffset(topic));
+        config.putAll(extra);
+        return config;
+    }
+
+    /** Creates pool {@code name} holding the first {@code messages} messages, unless it exists. */
+    private void fillPool(String name, int messages) {
+        Path poolFile = poolDir.resolve(name + ".pool");
+        if (Files.exists(poolFile)) {
+            return;
+        }
+        try (Pool pool = Pool.create(poolFile, PoolOptions.ofSize(poolBytes()))) {
+            List<Draft> batch = new ArrayList<>(1000);
+            for (int i = 0; i < messages; i++) {
+                batch.add(new Draft(List.of(), null, JsonData.trusted(Payloads.json(SIZE, i))));
+                if (batch.size() == 1000 || i == messages - 1) {
+                    pool.appendBatch(batch, Durability.FAST);
+                    batch.clear();
+                }
+            }
+        }
     }
 
     /** The same messages as JSON lines in a file → topic, through FileStreamSourceConnector (stock settings). */
@@ -143,18 +168,22 @@ public final class EndToEnd implements AutoCloseable {
     }
 
     /**
-     * Warms the broker (and this JVM's Kafka code) up with a fifth of the messages on a topic of its own, so the
-     * first measured case does not pay for it.
+     * Warms the broker and this JVM's Kafka and Connect code up with a fifth of the messages on topics of their own,
+     * through a producer and through the source connector, so the first measured cases do not pay for the JIT.
      */
     public void warmUp() throws Exception {
+        int warmUp = Math.max(count / 5, 20_000);
         connect.kafka().createTopic("warm-up", 1);
         try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(Map.of())) {
-            for (int i = 0; i < Math.max(count / 5, 20_000); i++) {
+            for (int i = 0; i < warmUp; i++) {
                 producer.send(new ProducerRecord<>("warm-up", Payloads.json(SIZE, i)));
             }
             producer.flush();
         }
         connect.kafka().consume(1, TimeUnit.SECONDS.toMillis(30), "warm-up");
+        fillPool("warm-up", warmUp);
+        timeConnector("warm-up", "warm-up-source", sourceConfig("warm-up-source", "warm-up", Map.of()),
+                endOffset("warm-up-source"), warmUp);
     }
 
     /** The ceiling: a plain producer (client defaults) sending the same values; also fills the sinks' topic. */
@@ -327,6 +356,11 @@ public final class EndToEnd implements AutoCloseable {
 
     private Figure timeConnector(String name, String connector, Map<String, String> config, LongSupplier progress)
             throws InterruptedException {
+        return timeConnector(name, connector, config, progress, count);
+    }
+
+    private Figure timeConnector(String name, String connector, Map<String, String> config, LongSupplier progress,
+                                 int count) throws InterruptedException {
         long start = System.nanoTime();
         connect.configureConnector(connector, config);
         long first = 0;

@@ -104,6 +104,10 @@ final class Report {
                 : backoff.p99() / 1e3, 2000, true, "target ≤ 2 ms"));
         e2eRatio("source / raw producer", "source rockpool", "source raw producer", 0.9, "target ≥ 0.9");
         e2eRatio("source / FileStream", "source rockpool", "source FileStream", 3.0, "target ≥ 3");
+        e2eRatio("source, no headers / raw producer", "source rockpool, no headers", "source raw producer",
+                Double.NaN, "headers= (none)");
+        e2eRatio("source, no headers / default headers", "source rockpool, no headers", "source rockpool",
+                Double.NaN, "what the 4 headers cost");
         e2eRatio("sink / raw consumer", "sink rockpool", "sink raw consumer", 0.8, "target ≥ 0.8");
         e2eRatio("sink / FileStream", "sink rockpool", "sink FileStream", Double.NaN, "");
         e2eRatio("CLI feed / engine parse+append", "cli feed -f", "engine parse+append", Double.NaN,

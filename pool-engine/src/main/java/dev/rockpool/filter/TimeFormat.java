@@ -19,20 +19,42 @@ public final class TimeFormat {
     private TimeFormat() {
     }
 
+    /**
+     * The formatted second of the last call: messages come in time order, so the date and clock part is formatted
+     * once per second instead of once per message (the source connector formats a time header for every record).
+     * Immutable, so threads may race on the field and each still sees a consistent pair.
+     */
+    private static Second lastSecond = new Second(Long.MIN_VALUE, "");
+
+    private record Second(long epochSecond, String text) {
+    }
+
     /** {@code 2026-11-22T01:02:03.456789Z} for a time in ns since the epoch. */
     public static String format(long epochNanos) {
         long seconds = Math.floorDiv(epochNanos, 1_000_000_000L);
         int nanos = (int) Math.floorMod(epochNanos, 1_000_000_000L);
-        StringBuilder b = new StringBuilder(32).append(SECONDS.format(Instant.ofEpochSecond(seconds)));
+        Second second = lastSecond;
+        if (second.epochSecond() != seconds) {
+            second = new Second(seconds, SECONDS.format(Instant.ofEpochSecond(seconds)));
+            lastSecond = second;
+        }
+        String prefix = second.text();
+        int length = prefix.length();
+        char[] out = new char[length + 11];
+        prefix.getChars(0, length, out, 0);
+        int end = length;
         if (nanos != 0) {
-            String digits = Integer.toString(nanos + 1_000_000_000).substring(1);
-            int end = digits.length();
-            while (digits.charAt(end - 1) == '0') {
+            out[end] = '.';
+            for (int i = 9; i >= 1; i--, nanos /= 10) {
+                out[end + i] = (char) ('0' + nanos % 10);
+            }
+            end += 10;
+            while (out[end - 1] == '0') {
                 end--;
             }
-            b.append('.').append(digits, 0, end);
         }
-        return b.append('Z').toString();
+        out[end++] = 'Z';
+        return new String(out, 0, end);
     }
 
     /** Parses an RFC 3339 time with any offset (e.g. {@code 2026-11-22T01:02:03.5+01:00}) to ns since the epoch. */

@@ -52,4 +52,28 @@ class MessageFilterTest {
         assertEquals("1970-01-01T00:00:00Z", TimeFormat.format(0));
         assertEquals(1_800_000_000_000L, TimeFormat.parseDuration("30m"));
     }
+
+    @Test
+    void timeFormatMatchesJavaTimeAcrossSecondsAndDigits() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        long[] times = new long[2000];
+        for (int i = 0; i < times.length; i++) {
+            long second = i % 3 == 0 ? 1_795_000_000L + i / 3 : random.nextLong(-5_000_000_000L, 10_000_000_000L);
+            int nanos = switch (i % 5) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1_000_000;
+                case 2 -> random.nextInt(10);
+                default -> random.nextInt(1_000_000_000);
+            };
+            times[i] = second * 1_000_000_000L + nanos;
+        }
+        for (long t : times) {
+            java.time.Instant instant = java.time.Instant.ofEpochSecond(Math.floorDiv(t, 1_000_000_000L),
+                    Math.floorMod(t, 1_000_000_000L));
+            String expected = java.time.format.DateTimeFormatter.ISO_INSTANT.format(instant)
+                    .replaceAll("(\\.\\d*?)0+Z$", "$1Z").replace(".Z", "Z");
+            assertEquals(expected, TimeFormat.format(t), "time " + t);
+            assertEquals(t, TimeFormat.parseRfc3339(TimeFormat.format(t)));
+        }
+    }
 }

@@ -15,10 +15,13 @@ import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** The configuration of {@link PoolSourceConnector} and its tasks. */
@@ -51,6 +54,8 @@ public final class PoolSourceConfig extends AbstractConfig {
     public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
     /** Java type of the record value. */
     public static final String VALUE_FORMAT = "value.format";
+    /** Which rockpool headers each record carries. */
+    public static final String HEADERS = "headers";
 
     /** The placeholder in {@link #TOPIC} replaced by the pool name. */
     public static final String POOL_PLACEHOLDER = "${pool}";
@@ -76,6 +81,7 @@ public final class PoolSourceConfig extends AbstractConfig {
     private final MessageFilter filter;
     private final JqExpression keyExpression;
     private final ValueFormat valueFormat;
+    private final Set<RecordHeader> headers;
 
     /** Parses and validates {@code props}; a {@link ConfigException} naming the key for anything wrong. */
     public PoolSourceConfig(Map<String, String> props) {
@@ -87,6 +93,7 @@ public final class PoolSourceConfig extends AbstractConfig {
         filter = compileFilter(getList(FILTER_TAGS), getString(FILTER_WHERE));
         keyExpression = compileJq(KEY_JQ, getString(KEY_JQ));
         valueFormat = ValueFormat.resolve(getString(VALUE_FORMAT), props.get(VALUE_CONVERTER));
+        headers = RecordHeader.parse(getList(HEADERS));
         for (String pool : pools) {
             checkTopic(topicFor(pool), pool);
         }
@@ -120,6 +127,13 @@ public final class PoolSourceConfig extends AbstractConfig {
                         + "or string when the connector's value.converter is ByteArrayConverter or StringConverter, "
                         + "else map.",
                 GROUP_RECORDS, ++order, Width.SHORT, "Value format");
+        def.define(HEADERS, Type.LIST, RecordHeader.ALL, RecordHeader.VALIDATOR, Importance.LOW,
+                "The headers each record carries, any of: pool (rockpool.pool, the pool name), seq (rockpool.seq, "
+                        + "INT64), time (rockpool.time, the message time in RFC 3339), tags (rockpool.tags, the tags "
+                        + "as a JSON array). Empty: none. The worker converts every header of every record with its "
+                        + "header.converter, so fewer headers make records smaller and the task faster (see "
+                        + "docs/BENCHMARKS.md).",
+                GROUP_RECORDS, ++order, Width.MEDIUM, "Headers");
         order = 0;
         def.define(FILTER_TAGS, Type.LIST, "", Importance.MEDIUM,
                 "Tags a message must all carry to be sent (comma-separated). Empty: no tag filter.",
@@ -216,6 +230,11 @@ public final class PoolSourceConfig extends AbstractConfig {
         return valueFormat;
     }
 
+    /** The headers records carry. */
+    public Set<RecordHeader> headers() {
+        return headers;
+    }
+
     public int batchMaxMessages() {
         return getInt(BATCH_MAX_MESSAGES);
     }
@@ -286,6 +305,56 @@ public final class PoolSourceConfig extends AbstractConfig {
         }
         if (problem != null) {
             throw new ConfigException(TOPIC, topic, "the topic for pool '" + pool + "' " + problem);
+        }
+    }
+
+    /** A rockpool header a record can carry ({@link #HEADERS}). */
+    public enum RecordHeader {
+        /** {@code rockpool.pool}: the pool name. */
+        POOL,
+        /** {@code rockpool.seq}: the message seq, INT64. */
+        SEQ,
+        /** {@code rockpool.time}: the message time, RFC 3339. */
+        TIME,
+        /** {@code rockpool.tags}: the tags as JSON array text. */
+        TAGS;
+
+        static final String ALL = "pool,seq,time,tags";
+
+        static final ConfigDef.Validator VALIDATOR = new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                @SuppressWarnings("unchecked")
+                List<String> names = (List<String>) value;
+                if (names != null) {
+                    try {
+                        parse(names);
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException(name, value, e.getMessage());
+                    }
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "any of " + ALL + ", or empty";
+            }
+        };
+
+        static Set<RecordHeader> parse(List<String> names) {
+            EnumSet<RecordHeader> set = EnumSet.noneOf(RecordHeader.class);
+            for (String name : names) {
+                String n = name.trim().toUpperCase(Locale.ROOT);
+                if (n.isEmpty()) {
+                    continue;
+                }
+                try {
+                    set.add(valueOf(n));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("unknown header '" + name.trim() + "': expected any of " + ALL);
+                }
+            }
+            return Collections.unmodifiableSet(set);
         }
     }
 

@@ -59,7 +59,7 @@ public class PoolSourceTask extends SourceTask {
     public void start(Map<String, String> props) {
         config = new PoolSourceConfig(props);
         filter = config.filter();
-        records = new RecordFactory(config.valueFormat(), config.keyExpression());
+        records = new RecordFactory(config.valueFormat(), config.keyExpression(), config.headers());
         batchMax = config.batchMaxMessages();
         pollTimeoutNanos = config.pollTimeoutMs() * 1_000_000L;
         heartbeatTopic = config.heartbeatTopic();

@@ -1,6 +1,7 @@
 package dev.rockpool.connect.source;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rockpool.filter.Envelope;
 import dev.rockpool.filter.JqExpression;
@@ -18,6 +19,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Turns pool messages into source records: value per {@code value.format}, key per {@code key.jq}, headers. */
 final class RecordFactory {
@@ -32,10 +34,19 @@ final class RecordFactory {
 
     private final PoolSourceConfig.ValueFormat valueFormat;
     private final JqExpression keyExpression;
+    private final boolean poolHeader;
+    private final boolean seqHeader;
+    private final boolean timeHeader;
+    private final boolean tagsHeader;
 
-    RecordFactory(PoolSourceConfig.ValueFormat valueFormat, JqExpression keyExpression) {
+    RecordFactory(PoolSourceConfig.ValueFormat valueFormat, JqExpression keyExpression,
+                  Set<PoolSourceConfig.RecordHeader> headers) {
         this.valueFormat = valueFormat;
         this.keyExpression = keyExpression;
+        this.poolHeader = headers.contains(PoolSourceConfig.RecordHeader.POOL);
+        this.seqHeader = headers.contains(PoolSourceConfig.RecordHeader.SEQ);
+        this.timeHeader = headers.contains(PoolSourceConfig.RecordHeader.TIME);
+        this.tagsHeader = headers.contains(PoolSourceConfig.RecordHeader.TAGS);
     }
 
     SourceRecord record(String pool, String topic, Map<String, ?> partition, Map<String, ?> offset, Message m) {
@@ -57,10 +68,18 @@ final class RecordFactory {
         }
         String key = keyExpression == null ? null : key(pool, m);
         ConnectHeaders headers = new ConnectHeaders();
-        headers.addString(HEADER_POOL, pool);
-        headers.addLong(HEADER_SEQ, m.seq());
-        headers.addString(HEADER_TIME, TimeFormat.format(m.timeNanos()));
-        headers.addString(HEADER_TAGS, tagsJson(m.tags()));
+        if (poolHeader) {
+            headers.addString(HEADER_POOL, pool);
+        }
+        if (seqHeader) {
+            headers.addLong(HEADER_SEQ, m.seq());
+        }
+        if (timeHeader) {
+            headers.addString(HEADER_TIME, TimeFormat.format(m.timeNanos()));
+        }
+        if (tagsHeader) {
+            headers.addString(HEADER_TAGS, tagsJson(m.tags()));
+        }
         long timestampMs = Math.floorDiv(m.timeNanos(), 1_000_000L);
         return new SourceRecord(partition, offset, topic, null, key == null ? null : Schema.OPTIONAL_STRING_SCHEMA,
                 key, valueSchema, value, timestampMs, headers);
@@ -124,12 +143,19 @@ final class RecordFactory {
         return Envelope.data(m);
     }
 
+    /** The tags as a JSON array text; built by hand because it runs for every record (most have no tags). */
     static String tagsJson(List<String> tags) {
-        try {
-            return JsonData.MAPPER.writeValueAsString(tags);
-        } catch (JsonProcessingException e) {
-            throw new DataException("cannot write tags " + tags, e);
+        if (tags.isEmpty()) {
+            return "[]";
         }
+        StringBuilder json = new StringBuilder(16 * tags.size()).append('[');
+        for (String tag : tags) {
+            if (json.length() > 1) {
+                json.append(',');
+            }
+            json.append('"').append(JsonStringEncoder.getInstance().quoteAsString(tag)).append('"');
+        }
+        return json.append(']').toString();
     }
 
     /**

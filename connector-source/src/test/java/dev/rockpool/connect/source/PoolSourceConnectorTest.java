@@ -57,7 +57,7 @@ class PoolSourceConnectorTest {
 
     @Test
     void theDesignKeysAreDefined() {
-        assertEquals(List.of("pool.dir", "pools", "topic", "key.jq", "value.format", "filter.tags", "filter.where",
+        assertEquals(List.of("pool.dir", "pools", "topic", "key.jq", "value.format", "headers", "filter.tags", "filter.where",
                 "start.from", "stop.at", "on.gap", "batch.max.messages", "poll.timeout.ms", "heartbeat.topic",
                 "heartbeat.interval.ms"),
                 PoolSourceConfig.keys());
@@ -86,14 +86,16 @@ class PoolSourceConnectorTest {
     void validationReportsEachProblemOnItsKey() {
         Map<String, List<String>> e = errors(new PoolSourceConnector().validate(props("pools", null,
                 "filter.where", ".data.level ==", "key.jq", "{", "start.from", "yesterday", "stop.at", "seq:0",
-                "on.gap", "ignore", "pool.dir", dir.resolve("nope").toString(), "batch.max.messages", "0")));
+                "on.gap", "ignore", "pool.dir", dir.resolve("nope").toString(), "batch.max.messages", "0",
+                "headers", "seq,offset")));
         assertEquals(List.of("pools", "filter.where", "key.jq", "start.from", "stop.at", "on.gap", "pool.dir",
-                "batch.max.messages").stream().sorted().toList(), e.keySet().stream().sorted().toList(), e.toString());
+                "batch.max.messages", "headers").stream().sorted().toList(), e.keySet().stream().sorted().toList(), e.toString());
         assertTrue(e.get("pools").get(0).contains("Missing required configuration"), e.toString());
         assertTrue(e.get("filter.where").get(0).contains("invalid jq expression"), e.toString());
         assertTrue(e.get("start.from").get(0).contains("earliest, latest, seq:N or time:RFC3339"), e.toString());
         assertTrue(e.get("stop.at").get(0).contains(">= 1"), e.toString());
         assertTrue(e.get("pool.dir").get(0).contains("does not exist"), e.toString());
+        assertTrue(e.get("headers").get(0).contains("unknown header 'offset'"), e.toString());
         Map<String, List<String>> topic = errors(new PoolSourceConnector().validate(props("pools", "ok,bad name")));
         assertTrue(topic.get("topic").get(0).contains("pool 'bad name'"), topic.toString());
         Map<String, List<String>> names = errors(new PoolSourceConnector().validate(props("pools", "../etc")));

@@ -104,6 +104,31 @@ class PoolSourceTaskTest {
     }
 
     @Test
+    void tagsHeaderIsTheJsonArrayOfTheTags() throws Exception {
+        List<List<String>> cases = List.of(List.of(), List.of("a"), List.of("b\"q", "back\\slash", "tab\t",
+                "\u0001ctl", "é ✓ 🦀", "</script>"));
+        for (List<String> tags : cases) {
+            assertEquals(JsonData.MAPPER.writeValueAsString(tags), RecordFactory.tagsJson(tags));
+            assertEquals(tags, JsonData.MAPPER.readValue(RecordFactory.tagsJson(tags), List.class));
+        }
+    }
+
+    @Test
+    void headersCarryOnlyTheConfiguredOnes() throws Exception {
+        try (Pool pool = create("h", PoolOptions.MIN_SIZE)) {
+            append(pool, 2, "t");
+            SourceRecord some = pollRecords(start(props("h", "headers", " seq , TAGS")), 2).get(1);
+            assertEquals(List.of("rockpool.seq", "rockpool.tags"),
+                    java.util.stream.StreamSupport.stream(some.headers().spliterator(), false)
+                            .map(Header::key).toList());
+            assertEquals(2L, seqOf(some));
+            SourceRecord none = pollRecords(start(props("h", "headers", "")), 2).get(0);
+            assertTrue(none.headers().isEmpty(), none.headers().toString());
+            assertEquals(2L, none.sourceOffset().get("seq"), "offsets do not depend on headers");
+        }
+    }
+
+    @Test
     void recordsCarryBytesKeyTimestampHeadersAndOffsets() throws Exception {
         try (Pool pool = create("p", PoolOptions.MIN_SIZE)) {
             List<AppendResult> appended = append(pool, 3, "a", "b\"q");
