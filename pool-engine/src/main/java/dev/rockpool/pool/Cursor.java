@@ -19,6 +19,8 @@ public final class Cursor implements AutoCloseable {
     private long position;
     /** Physical offset of {@link #position}; -1 when it must be computed. */
     private int physical = -1;
+    /** The tail last read: frames below it are published, so it is read again only when the cursor reaches it. */
+    private long knownTail;
     private long expectedSeq;
     private boolean lapped;
     private volatile boolean wakeupRequested;
@@ -77,17 +79,36 @@ public final class Cursor implements AutoCloseable {
      * @throws PoolException RetentionGap (policy fail) when messages ahead were overwritten; Corrupt for a bad frame
      */
     public Message next() {
-        long tail = map.tailAcquire();
+        return advance(true) ? reader.message() : null;
+    }
+
+    /**
+     * The next message read in place, without copying it, or null if the cursor has read everything published so
+     * far. The view is the cursor's own, valid until its next call; see {@link MessageView} for when to check
+     * {@link MessageView#intact()}.
+     *
+     * @throws PoolException as {@link #next()}
+     */
+    public MessageView nextView() {
+        return advance(false) ? reader.view() : null;
+    }
+
+    /** Moves to the next message, copying it or not; false when caught up. */
+    private boolean advance(boolean copy) {
+        if (position >= knownTail) {
+            knownTail = map.tailAcquire();
+        }
+        long tail = knownTail;
         while (position < tail) {
             if (physical < 0) {
                 physical = map.physical(position);
             }
-            FrameReader.Result result = reader.read(position, physical);
+            FrameReader.Result result = reader.read(position, physical, copy);
             if (result == FrameReader.Result.LAPPED) {
                 lapped = true;
                 position = map.headAcquire();
                 physical = -1;
-                tail = map.tailAcquire();
+                tail = knownTail = map.tailAcquire();
                 continue;
             }
             long framePosition = position;
@@ -97,27 +118,27 @@ public final class Cursor implements AutoCloseable {
             if (result == FrameReader.Result.FILLER) {
                 continue;
             }
-            Message m = reader.message();
-            if (m.seq() < expectedSeq) {
+            long seq = copy ? reader.message().seq() : reader.view().seq();
+            if (seq < expectedSeq) {
                 continue;
             }
-            if (lapped && m.seq() > expectedSeq) {
-                Gap gap = new Gap(expectedSeq, m.seq() - expectedSeq);
+            if (lapped && seq > expectedSeq) {
+                Gap gap = new Gap(expectedSeq, seq - expectedSeq);
                 if (gapPolicy == GapPolicy.FAIL) {
                     position = framePosition;
                     physical = framePhysical;
                     throw new PoolException(ErrorKind.RETENTION_GAP, "messages from seq " + gap.firstMissingSeq()
                             + " were overwritten before they were read: " + gap.count() + " lost, oldest now "
-                            + m.seq(), map.path, gap.firstMissingSeq(), null,
+                            + seq, map.path, gap.firstMissingSeq(), null,
                             "use a larger pool, read faster, or accept gaps (on-gap continue)", null);
                 }
                 gapListener.onGap(gap);
             }
             lapped = false;
-            expectedSeq = m.seq() + 1;
-            return m;
+            expectedSeq = seq + 1;
+            return true;
         }
-        return null;
+        return false;
     }
 
     /**
@@ -158,6 +179,17 @@ public final class Cursor implements AutoCloseable {
         if (t != null) {
             LockSupport.unpark(t);
         }
+    }
+
+    /**
+     * Whether each frame's CRC32C is checked on read; default true. Like Kafka's consumer {@code check.crcs}: turning
+     * it off trades the detection of damaged bytes on disk (after an OS crash, a bad disk) for speed. It does not
+     * weaken the rest: frames are still checked for a plausible header, and a frame a writer overwrote while it was
+     * read is still never returned (that check does not rely on the CRC).
+     */
+    public Cursor verifyChecksums(boolean verify) {
+        reader.verifyChecksums(verify);
+        return this;
     }
 
     /** How {@link #poll} waits; default {@link WaitStrategy#backoff()}. */

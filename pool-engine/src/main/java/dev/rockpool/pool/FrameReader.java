@@ -13,6 +13,8 @@ final class FrameReader {
 
     private final PoolMapping map;
     private final FrameChecksum checksum;
+    private boolean verifyChecksums = true;
+    private MessageView view;
     private Message message;
     private long next;
     private int nextPhysical;
@@ -22,9 +24,19 @@ final class FrameReader {
         this.checksum = new FrameChecksum(map);
     }
 
+    /** Whether {@link #read} checks each frame's CRC32C (default true). */
+    void verifyChecksums(boolean verify) {
+        this.verifyChecksums = verify;
+    }
+
     /** The message read by the last {@link #read} that returned MESSAGE. */
     Message message() {
         return message;
+    }
+
+    /** The view of the message read in place by the last {@link #read} without a copy that returned MESSAGE. */
+    MessageView view() {
+        return view;
     }
 
     /** The position after the frame read by the last {@link #read}. */
@@ -38,29 +50,36 @@ final class FrameReader {
     }
 
     Result read(long position) {
-        return read(position, map.physical(position));
+        return read(position, map.physical(position), true);
     }
 
-    /** Reads the frame at {@code position}, whose physical offset the caller already knows. */
-    Result read(long position, int physical) {
+    /**
+     * Reads the frame at {@code position}, whose physical offset the caller already knows: a message is copied into a
+     * {@link #message()}, or with {@code copy} false only validated and shown by {@link #view()}.
+     */
+    Result read(long position, int physical, boolean copy) {
         int remaining = (int) (map.ringCapacity - physical);
         if (remaining < HEADER_LENGTH) {
             next = position + remaining;
             nextPhysical = 0;
             return Result.FILLER;
         }
-        int length = map.frameLength(physical);
-        int type = map.frameType(physical);
-        int metaLength = map.frameMetaLength(physical);
+        // Two header reads instead of four: length and CRC share a long, and so do type and meta length.
+        long lengthAndCrc = map.frameLengthAndCrc(physical);
+        long typeAndMetaLength = map.frameTypeAndMetaLength(physical);
+        int length = (int) lengthAndCrc;
+        int type = (int) typeAndMetaLength;
+        int metaLength = (int) (typeAndMetaLength >>> 32);
         long seq = map.frameSeq(physical);
         long time = map.frameTime(physical);
-        int crc = map.frameCrc(physical);
         boolean plausible = FrameDescriptor.isPlausible(length, type, metaLength, physical, map.ringCapacity);
         byte[] payload = null;
-        int actualCrc = 0;
+        int actualCrc = (int) (lengthAndCrc >>> 32);
         if (plausible) {
-            actualCrc = checksum.of(physical, type, length);
-            if (type != TYPE_PADDING) {
+            if (verifyChecksums) {
+                actualCrc = checksum.of(physical, type, length);
+            }
+            if (copy && type != TYPE_PADDING) {
                 payload = new byte[length - HEADER_LENGTH];
                 map.copyPayload(physical, payload, payload.length);
             }
@@ -72,7 +91,7 @@ final class FrameReader {
             throw corrupt(position, null, "bad frame header: length=" + length + " type=" + type
                     + " metaLength=" + metaLength);
         }
-        if (actualCrc != crc) {
+        if (actualCrc != (int) (lengthAndCrc >>> 32)) {
             throw corrupt(position, type == TYPE_PADDING ? null : seq, "checksum mismatch in frame");
         }
         int aligned = FrameDescriptor.align(length);
@@ -81,7 +100,14 @@ final class FrameReader {
         if (type == TYPE_PADDING) {
             return Result.FILLER;
         }
-        message = new Message(seq, time, payload, metaLength);
+        if (copy) {
+            message = new Message(seq, time, payload, metaLength);
+        } else {
+            if (view == null) {
+                view = new MessageView(map);
+            }
+            view.set(position, physical, seq, time, length, metaLength);
+        }
         return Result.MESSAGE;
     }
 

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -315,6 +314,7 @@ public final class Pool implements AutoCloseable {
      */
     private final class Writer {
         private final FrameChecksum checksum = new FrameChecksum(map);
+        private final WallClock clock = new WallClock();
         long tail;
         long head;
         /** Physical offsets of tail and head, kept in step with them to avoid a division per frame. */
@@ -350,7 +350,7 @@ public final class Pool implements AutoCloseable {
 
         /** The time for the next message: now, but never before the newest message, so time grows with seq. */
         long now() {
-            return Math.max(nowNanos(), lastTime);
+            return Math.max(clock.nowNanos(), lastTime);
         }
 
         AppendResult write(byte[] meta, byte[] data, long time) {
@@ -666,7 +666,6 @@ public final class Pool implements AutoCloseable {
     }
 
     static long nowNanos() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        return WallClock.precise();
     }
 }

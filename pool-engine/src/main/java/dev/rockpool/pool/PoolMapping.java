@@ -144,6 +144,16 @@ final class PoolMapping {
         return (int) (ringCapacity - position % ringCapacity);
     }
 
+    /** Frame length in the low int, CRC in the high int: one read for both (they are adjacent, little-endian). */
+    long frameLengthAndCrc(int physical) {
+        return ring.getLong(physical + FrameDescriptor.LENGTH_OFFSET);
+    }
+
+    /** Frame type in the low int, meta length in the high int. */
+    long frameTypeAndMetaLength(int physical) {
+        return ring.getLong(physical + FrameDescriptor.TYPE_OFFSET);
+    }
+
     int frameLength(int physical) {
         return ring.getInt(physical + FrameDescriptor.LENGTH_OFFSET);
     }

@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Writer threads and a writer process overwrite a 64 KiB pool many times over while reader threads, some of them
  * deliberately slow, read it with cursors: no reader ever gets a corrupt or wrong message, and every reader's gaps
- * account exactly for what it did not read.
+ * account exactly for what it did not read. Two of the readers read in place ({@link Cursor#nextView()}): whatever
+ * they read from a view that then says {@link MessageView#intact()} is exactly the message.
  */
 class LappedReaderTest {
     private static final int MAX_PAD = 300;
@@ -39,8 +40,12 @@ class LappedReaderTest {
     @TempDir
     Path dir;
 
-    /** What one reader saw: (seq, writer, counter) per message, and its gaps. */
-    private record Reading(long startSeq, long endSeq, List<long[]> messages, List<Gap> gaps) {
+    /**
+     * What one reader saw: (seq, writer, counter) per message, and its gaps; in-place readers also list the seqs of
+     * views that were overwritten before they were done (returned by the cursor, so neither message nor gap).
+     */
+    private record Reading(long startSeq, long endSeq, List<long[]> messages, List<Gap> gaps,
+                           List<Long> overwritten) {
     }
 
     @Test
@@ -57,9 +62,10 @@ class LappedReaderTest {
         try {
             child.await("READY", 120);
             List<Future<Reading>> readers = new ArrayList<>();
-            for (int r = 0; r < 3; r++) {
-                int slowness = r;
-                readers.add(exec.submit(() -> read(pool, writing, slowness)));
+            for (int r = 0; r < 5; r++) {
+                int slowness = r % 3;
+                boolean inPlace = r >= 3;
+                readers.add(exec.submit(() -> read(pool, writing, slowness, inPlace)));
             }
             Future<long[]> failing = exec.submit(() -> readFailing(pool, writing));
             List<Future<Long>> writers = new ArrayList<>();
@@ -121,29 +127,65 @@ class LappedReaderTest {
         }
     }
 
-    /** Reads from the earliest message with policy continue; reader {@code slowness} 0 is fast, 2 is slowest. */
-    private static Reading read(Pool pool, AtomicBoolean writing, int slowness) {
+    /**
+     * Reads from the earliest message with policy continue; reader {@code slowness} 0 is fast, 2 is slowest. An
+     * in-place reader reads data and tags through the view, pausing in the middle now and then so that writers
+     * overwrite some views while they are read.
+     */
+    private static Reading read(Pool pool, AtomicBoolean writing, int slowness, boolean inPlace) {
         List<long[]> messages = new ArrayList<>();
         List<Gap> gaps = new ArrayList<>();
+        List<Long> overwritten = new ArrayList<>();
         Cursor c = pool.cursor(Start.earliest(), GapPolicy.CONTINUE, gaps::add);
         long start = c.nextSeq();
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (true) {
-            Message m = c.next();
-            if (m == null) {
-                if (!writing.get() && c.next() == null) {
-                    break;
+            long seq;
+            long[] wc;
+            if (inPlace) {
+                MessageView v = c.nextView();
+                if (v == null) {
+                    if (!writing.get() && c.nextView() == null) {
+                        break;
+                    }
+                    LockSupport.parkNanos(20_000);
+                    continue;
                 }
-                LockSupport.parkNanos(20_000);
-                continue;
+                seq = v.seq();
+                String text = java.nio.charset.StandardCharsets.UTF_8.decode(v.data()).toString();
+                if (random.nextInt(20) == 0) {
+                    LockSupport.parkNanos(random.nextInt(500_000));
+                }
+                List<String> tags;
+                try {
+                    tags = v.tags();
+                } catch (PoolException e) {
+                    tags = null; // the meta was overwritten while decoded: intact() must say so
+                }
+                if (!v.intact()) {
+                    overwritten.add(seq);
+                    continue;
+                }
+                assertNotNull(tags, "an intact view's meta decodes");
+                wc = TestMessages.check(seq, text, tags, MAX_PAD);
+            } else {
+                Message m = c.next();
+                if (m == null) {
+                    if (!writing.get() && c.next() == null) {
+                        break;
+                    }
+                    LockSupport.parkNanos(20_000);
+                    continue;
+                }
+                seq = m.seq();
+                wc = TestMessages.check(m, MAX_PAD);
             }
-            long[] wc = TestMessages.check(m, MAX_PAD);
-            messages.add(new long[] {m.seq(), wc[0], wc[1]});
+            messages.add(new long[] {seq, wc[0], wc[1]});
             if (slowness > 0 && random.nextInt(50) == 0) {
                 LockSupport.parkNanos(slowness * (long) random.nextInt(2_000_000));
             }
         }
-        return new Reading(start, c.nextSeq(), messages, gaps);
+        return new Reading(start, c.nextSeq(), messages, gaps, overwritten);
     }
 
     /**
@@ -155,7 +197,11 @@ class LappedReaderTest {
         long expected = reading.startSeq();
         int g = 0;
         long gapTotal = 0;
-        for (long[] m : reading.messages()) {
+        // Overwritten views count as read: the cursor returned them, in seq order with the messages.
+        List<long[]> returned = new ArrayList<>(reading.messages());
+        reading.overwritten().forEach(seq -> returned.add(new long[] {seq, -1, -1}));
+        returned.sort(java.util.Comparator.comparingLong(m -> m[0]));
+        for (long[] m : returned) {
             if (m[0] != expected) {
                 assertTrue(g < reading.gaps().size(), "seq " + m[0] + " after " + (expected - 1) + " without a gap");
                 Gap gap = reading.gaps().get(g++);
@@ -164,14 +210,16 @@ class LappedReaderTest {
                 gapTotal += gap.count();
             }
             assertTrue(m[0] >= expected, "seqs strictly increase");
-            long what = written.get(m[0]);
-            assertEquals(what >>> 32, m[1], "writer of seq " + m[0]);
-            assertEquals(what & 0xFFFFFFFFL, m[2], "counter of seq " + m[0]);
+            if (m[1] >= 0) {
+                long what = written.get(m[0]);
+                assertEquals(what >>> 32, m[1], "writer of seq " + m[0]);
+                assertEquals(what & 0xFFFFFFFFL, m[2], "counter of seq " + m[0]);
+            }
             expected = m[0] + 1;
         }
         assertEquals(reading.gaps().size(), g, "every gap is followed by a message");
         assertEquals(reading.endSeq(), expected);
-        assertEquals(reading.endSeq() - reading.startSeq(), reading.messages().size() + gapTotal,
+        assertEquals(reading.endSeq() - reading.startSeq(), returned.size() + gapTotal,
                 "messages + gaps == the seq range covered");
         return gapTotal;
     }

@@ -1,5 +1,9 @@
 package dev.rockpool.pool;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.nio.charset.StandardCharsets;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -255,6 +259,46 @@ class PoolApiTest {
 
             assertEquals(ErrorKind.USAGE, assertThrows(PoolException.class, () -> Start.seq(0)).kind());
             assertEquals(ErrorKind.USAGE, assertThrows(PoolException.class, () -> Start.tail(-1)).kind());
+        }
+    }
+
+    @Test
+    void nextViewReadsInPlaceWhatNextCopies() {
+        try (Pool pool = newPool()) {
+            // Past one lap of the 64 KiB ring, so the views also cross the wrap and its filler.
+            for (int i = 0; i < 1500; i++) {
+                pool.append(Draft.of("{\"n\":" + i + ",\"pad\":\"" + "x".repeat(i % 97) + "\"}", "t" + i % 3));
+            }
+            Cursor copying = pool.cursor(Start.earliest());
+            Cursor inPlace = pool.cursor(Start.earliest());
+            int count = 0;
+            for (Message m = copying.next(); m != null; m = copying.next(), count++) {
+                MessageView v = inPlace.nextView();
+                assertNotNull(v, "view of seq " + m.seq());
+                assertEquals(m.seq(), v.seq());
+                assertEquals(m.timeNanos(), v.timeNanos());
+                assertEquals(m.dataLength(), v.dataLength());
+                assertEquals(m.dataString(), StandardCharsets.UTF_8.decode(v.data()).toString());
+                assertEquals(m.tags(), v.tags());
+                assertTrue(v.intact());
+            }
+            assertNull(inPlace.nextView(), "both caught up");
+            assertTrue(count > 100 && pool.info().oldestSeq() > 1, "the ring wrapped");
+        }
+    }
+
+    @Test
+    void aViewOverwrittenByAWriterIsNotIntact() {
+        try (Pool pool = newPool()) {
+            pool.append(Draft.of("{\"first\":true}"));
+            Cursor c = pool.cursor(Start.earliest());
+            MessageView v = c.nextView();
+            assertEquals("{\"first\":true}", StandardCharsets.UTF_8.decode(v.data()).toString());
+            assertTrue(v.intact());
+            while (pool.info().oldestSeq() == 1) {
+                pool.append(Draft.of("{\"more\":\"" + "y".repeat(200) + "\"}"));
+            }
+            assertFalse(v.intact(), "the writer lapped the frame the view shows");
         }
     }
 

@@ -6,6 +6,7 @@ import dev.rockpool.pool.Draft;
 import dev.rockpool.pool.Durability;
 import dev.rockpool.pool.JsonData;
 import dev.rockpool.pool.Message;
+import dev.rockpool.pool.MessageView;
 import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolInfo;
 import dev.rockpool.pool.PoolOptions;
@@ -32,6 +33,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -42,8 +44,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Reads over the same data: a full 64 MiB pool of N messages, a Chronicle Queue holding the same N messages, and the
- * raw mmap floor holding the same N length-prefixed records. Sequential reads copy each message's bytes once and do
- * not parse the JSON; a pass that reaches the end starts over at the oldest message. Random reads fetch a message by
+ * raw mmap floor holding the same N length-prefixed records. Sequential reads do not parse the JSON: the in-place
+ * cases hand the consumer the bytes where they lie (it reads the length and the first byte), the copying cases copy
+ * each message's bytes once into a new array; a pass that reaches the end starts over at the oldest message. Random reads fetch a message by
  * a random seq (rockpool: {@code Pool.get} through the index; Chronicle: {@code moveToIndex}). Scores are messages per
  * second.
  */
@@ -84,6 +87,7 @@ public class ReadBenchmark {
     long oldestSeq;
     int count;
     Cursor cursor;
+    Cursor unverified;
 
     ChronicleQueue queue;
     ExcerptTailer tailer;
@@ -109,6 +113,7 @@ public class ReadBenchmark {
         oldestSeq = info.oldestSeq();
         count = (int) info.messageCount();
         cursor = pool.cursor(Start.earliest());
+        unverified = pool.cursor(Start.earliest()).verifyChecksums(false);
 
         queue = ChronicleQueue.singleBuilder(dir.resolve("chronicle").toFile()).build();
         try (ExcerptAppender appender = queue.createAppender()) {
@@ -156,6 +161,70 @@ public class ReadBenchmark {
         }
         bh.consume(m.payloadArray());
         bh.consume(m.dataOffset());
+    }
+
+    /**
+     * rockpool cursor in place ({@code Cursor.nextView}): the same validation (frame, seq, CRC32C over every byte),
+     * no copy; the consumer reads the data's length and first byte, then checks the view is still intact.
+     */
+    @Benchmark
+    public void rockpoolSequentialInPlace(Blackhole bh) {
+        MessageView v = cursor.nextView();
+        if (v == null) {
+            cursor = pool.cursor(Start.earliest());
+            v = cursor.nextView();
+        }
+        ByteBuffer data = v.data();
+        bh.consume(data.remaining());
+        bh.consume(data.get(data.position()));
+        bh.consume(v.intact());
+    }
+
+    /**
+     * As {@link #rockpoolSequentialInPlace} with {@code verifyChecksums(false)} (Kafka's {@code check.crcs=false}):
+     * what the CRC32C check of every frame costs; Chronicle Queue checks none.
+     */
+    @Benchmark
+    public void rockpoolSequentialInPlaceNoCrc(Blackhole bh) {
+        MessageView v = unverified.nextView();
+        if (v == null) {
+            unverified = pool.cursor(Start.earliest()).verifyChecksums(false);
+            v = unverified.nextView();
+        }
+        ByteBuffer data = v.data();
+        bh.consume(data.remaining());
+        bh.consume(data.get(data.position()));
+        bh.consume(v.intact());
+    }
+
+    /** Chronicle tailer in place: the consumer reads the excerpt's length and first byte, no copy. */
+    @Benchmark
+    public void chronicleSequentialInPlace(Blackhole bh) {
+        DocumentContext dc = tailer.readingDocument();
+        try {
+            if (!dc.isPresent()) {
+                dc.close();
+                tailer.toStart();
+                dc = tailer.readingDocument();
+            }
+            Bytes<?> bytes = dc.wire().bytes();
+            bh.consume(bytes.readRemaining());
+            bh.consume(bytes.readByte(bytes.readPosition()));
+        } finally {
+            dc.close();
+        }
+    }
+
+    /** The floor in place: length prefix and first byte. */
+    @Benchmark
+    public void rawMmapSequentialInPlace(Blackhole bh) {
+        if (rawPosition >= rawEnd) {
+            rawPosition = 0;
+        }
+        int length = raw.getInt(rawPosition);
+        bh.consume(length);
+        bh.consume(raw.get(rawPosition + 4));
+        rawPosition = (rawPosition + 4 + length + 7) & -8;
     }
 
     /** Chronicle tailer: one excerpt's bytes copied into a new array. */

@@ -30,25 +30,29 @@ public final class TestMessages {
 
     /** Writer and counter of a message; throws AssertionError unless its data is exactly what that writer wrote. */
     public static long[] check(Message m, int maxPad) {
-        String text = m.dataString();
+        return check(m.seq(), m.dataString(), m.tags(), maxPad);
+    }
+
+    /** {@link #check(Message, int)} of a message's parts (as read through a view). */
+    public static long[] check(long seq, String text, java.util.List<String> tags, int maxPad) {
         JsonNode node;
         try {
             node = JsonData.MAPPER.readTree(text);
         } catch (IOException e) {
-            throw new AssertionError("seq " + m.seq() + ": data does not parse: " + text, e);
+            throw new AssertionError("seq " + seq + ": data does not parse: " + text, e);
         }
         if (node == null || !node.has("w") || !node.has("i")) {
-            throw new AssertionError("seq " + m.seq() + ": not a test message: " + text);
+            throw new AssertionError("seq " + seq + ": not a test message: " + text);
         }
         int writer = node.get("w").asInt();
         long counter = node.get("i").asLong();
         String expected = data(writer, counter, maxPad);
         if (!expected.equals(text)) {
-            throw new AssertionError("seq " + m.seq() + ": data differs from what writer " + writer + " wrote for "
+            throw new AssertionError("seq " + seq + ": data differs from what writer " + writer + " wrote for "
                     + counter + ": " + text);
         }
-        if (!m.tags().equals(java.util.List.of("w" + writer))) {
-            throw new AssertionError("seq " + m.seq() + ": tags " + m.tags());
+        if (!tags.equals(java.util.List.of("w" + writer))) {
+            throw new AssertionError("seq " + seq + ": tags " + tags);
         }
         return new long[] {writer, counter};
     }

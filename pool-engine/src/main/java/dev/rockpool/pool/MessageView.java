@@ -1,0 +1,74 @@
+package dev.rockpool.pool;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * A message read in place: its frame in the pool's mapping, validated like every read (header, CRC32C, not being
+ * overwritten while it was checked) but not copied. One view belongs to one {@link Cursor} and is reused: it shows
+ * the message of the cursor's last {@link Cursor#nextView()} and is invalid after the cursor's next call.
+ *
+ * <p>A pool is a ring: once the view is returned, a writer that laps the reader may overwrite the frame at any time.
+ * Read what you need, then ask {@link #intact()}: true means every byte read through this view so far was the
+ * message's. {@link Message} (from {@link Cursor#next()}) is the copying alternative that needs no such check.
+ */
+public final class MessageView {
+    private final PoolMapping map;
+    private final ByteBuffer data;
+    private long position;
+    private long seq;
+    private long timeNanos;
+    private int payloadPhysical;
+    private int metaLength;
+    private int dataLength;
+
+    MessageView(PoolMapping map) {
+        this.map = map;
+        this.data = map.ring.asReadOnlyBuffer().order(map.ring.order());
+    }
+
+    void set(long position, int physical, long seq, long timeNanos, int length, int metaLength) {
+        this.position = position;
+        this.seq = seq;
+        this.timeNanos = timeNanos;
+        this.payloadPhysical = physical + FrameDescriptor.HEADER_LENGTH;
+        this.metaLength = metaLength;
+        this.dataLength = length - FrameDescriptor.HEADER_LENGTH - metaLength;
+    }
+
+    public long seq() {
+        return seq;
+    }
+
+    /** ns since the epoch, UTC. */
+    public long timeNanos() {
+        return timeNanos;
+    }
+
+    /** Length of the data (the compact UTF-8 JSON object) in bytes. */
+    public int dataLength() {
+        return dataLength;
+    }
+
+    /**
+     * The data in the mapping: a read-only buffer from its position to its limit. The same buffer object for every
+     * message of the cursor; do not keep it.
+     */
+    public ByteBuffer data() {
+        int from = payloadPhysical + metaLength;
+        data.limit(from + dataLength).position(from);
+        return data;
+    }
+
+    /** The tags, decoded from the mapping (check {@link #intact()} after). */
+    public List<String> tags() {
+        byte[] meta = new byte[metaLength];
+        map.ring.get(payloadPhysical, meta, 0, metaLength);
+        return MetaCodec.decode(meta, 0, metaLength).tags();
+    }
+
+    /** True if no writer has overwritten the frame since it was validated: what was read through the view holds. */
+    public boolean intact() {
+        return position >= map.headAfterReads();
+    }
+}
