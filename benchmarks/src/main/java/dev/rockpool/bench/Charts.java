@@ -36,9 +36,10 @@ final class Charts {
         engine.put("batch 100 rockpool", "WriterBenchmark.rockpoolBatch100");
         engine.put("2 writers rockpool", "WriterBenchmark.rockpoolTwoWriters");
         engine.put("2 writers Chronicle", "WriterBenchmark.chronicleTwoWriters");
-        engine.put("read rockpool", "ReadBenchmark.rockpoolSequential");
-        engine.put("read Chronicle", "ReadBenchmark.chronicleSequential");
-        engine.put("read raw mmap", "ReadBenchmark.rawMmapSequential");
+        engine.put("read rockpool", "ReadBenchmark.rockpoolSequentialInPlace");
+        engine.put("read rockpool, no CRC", "ReadBenchmark.rockpoolSequentialInPlaceNoCrc");
+        engine.put("read Chronicle", "ReadBenchmark.chronicleSequentialInPlace");
+        engine.put("read raw mmap", "ReadBenchmark.rawMmapSequentialInPlace");
         engine.put("get rockpool", "ReadBenchmark.rockpoolGetRandom");
         engine.put("get Chronicle", "ReadBenchmark.chronicleGetRandom");
 

@@ -49,9 +49,14 @@ final class Report {
             fig(g, "rockpool, 2 threads contending", "WriterBenchmark.rockpoolTwoWriters@" + size);
             fig(g, "Chronicle Queue, 2 threads contending", "WriterBenchmark.chronicleTwoWriters@" + size);
             g = "read " + label(size) + ", full 64 MiB pool";
-            fig(g, "rockpool cursor, sequential", "ReadBenchmark.rockpoolSequential@" + size);
-            fig(g, "Chronicle tailer, sequential", "ReadBenchmark.chronicleSequential@" + size);
-            fig(g, "raw mmap, sequential (floor)", "ReadBenchmark.rawMmapSequential@" + size);
+            fig(g, "rockpool cursor, in place (nextView)", "ReadBenchmark.rockpoolSequentialInPlace@" + size);
+            fig(g, "rockpool cursor, in place, no CRC check", "ReadBenchmark.rockpoolSequentialInPlaceNoCrc@"
+                    + size);
+            fig(g, "Chronicle tailer, in place", "ReadBenchmark.chronicleSequentialInPlace@" + size);
+            fig(g, "raw mmap, in place (floor)", "ReadBenchmark.rawMmapSequentialInPlace@" + size);
+            fig(g, "rockpool cursor, copying (next)", "ReadBenchmark.rockpoolSequential@" + size);
+            fig(g, "Chronicle tailer, copying", "ReadBenchmark.chronicleSequential@" + size);
+            fig(g, "raw mmap, copying (floor)", "ReadBenchmark.rawMmapSequential@" + size);
             fig(g, "rockpool get(random seq)", "ReadBenchmark.rockpoolGetRandom@" + size);
             fig(g, "Chronicle moveToIndex(random)", "ReadBenchmark.chronicleGetRandom@" + size);
         }
@@ -88,12 +93,20 @@ final class Report {
                 "AppendBenchmark.rockpoolTrusted@128", Double.NaN, "what one lock per batch buys");
         ratio("2 writers 128 B: rockpool / Chronicle", "WriterBenchmark.rockpoolTwoWriters@128",
                 "WriterBenchmark.chronicleTwoWriters@128", Double.NaN, "");
-        ratio("sequential read 128 B: rockpool / Chronicle", "ReadBenchmark.rockpoolSequential@128",
-                "ReadBenchmark.chronicleSequential@128", 1.5, "target ≥ 1.5");
-        ratio("sequential read 1 KiB: rockpool / Chronicle", "ReadBenchmark.rockpoolSequential@1024",
-                "ReadBenchmark.chronicleSequential@1024", 1.5, "target ≥ 1.5");
-        ratio("sequential read 128 B: rockpool / raw mmap", "ReadBenchmark.rockpoolSequential@128",
-                "ReadBenchmark.rawMmapSequential@128", Double.NaN, "");
+        ratio("sequential read 128 B: rockpool / Chronicle", "ReadBenchmark.rockpoolSequentialInPlace@128",
+                "ReadBenchmark.chronicleSequentialInPlace@128", 1.5, "in place, CRC checked; target ≥ 1.5");
+        ratio("sequential read 1 KiB: rockpool / Chronicle", "ReadBenchmark.rockpoolSequentialInPlace@1024",
+                "ReadBenchmark.chronicleSequentialInPlace@1024", 1.5, "in place, CRC checked; target ≥ 1.5");
+        ratio("sequential read 128 B, no CRC check: rockpool / Chronicle",
+                "ReadBenchmark.rockpoolSequentialInPlaceNoCrc@128", "ReadBenchmark.chronicleSequentialInPlace@128",
+                Double.NaN, "verifyChecksums(false), as Chronicle checks none");
+        ratio("sequential read 1 KiB, no CRC check: rockpool / Chronicle",
+                "ReadBenchmark.rockpoolSequentialInPlaceNoCrc@1024",
+                "ReadBenchmark.chronicleSequentialInPlace@1024", Double.NaN, "");
+        ratio("sequential read 128 B copying: rockpool / Chronicle", "ReadBenchmark.rockpoolSequential@128",
+                "ReadBenchmark.chronicleSequential@128", Double.NaN, "next() vs a copying tailer");
+        ratio("sequential read 128 B: rockpool / raw mmap", "ReadBenchmark.rockpoolSequentialInPlace@128",
+                "ReadBenchmark.rawMmapSequentialInPlace@128", Double.NaN, "in place");
         ratio("random get 128 B: rockpool / Chronicle", "ReadBenchmark.rockpoolGetRandom@128",
                 "ReadBenchmark.chronicleGetRandom@128", Double.NaN, "");
         FollowLatency.Result spin = r.follow.get("spin");
