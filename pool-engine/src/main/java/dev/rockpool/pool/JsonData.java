@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The data of a message: a JSON object as compact UTF-8 text. Built only through the factories, which validate and
@@ -46,11 +47,19 @@ public final class JsonData {
 
     /** Parses UTF-8 JSON in {@code json[offset, offset+length)}; a Usage error if it is not exactly one object. */
     public static JsonData parse(byte[] json, int offset, int length) {
+        boolean canonical = isCanonicalIfValid(json, offset, length);
         try (JsonParser parser = MAPPER.createParser(json, offset, length)) {
             if (parser.nextToken() == null) {
                 throw new PoolException(ErrorKind.USAGE, "empty input: expected a JSON object");
             }
-            JsonData data = read(parser);
+            JsonData data;
+            if (canonical && parser.currentToken() == JsonToken.START_OBJECT) {
+                // Already in the form read() would write: validate (syntax, UTF-8, duplicate keys) and keep it.
+                parser.skipChildren();
+                data = new JsonData(Arrays.copyOfRange(json, offset, offset + length));
+            } else {
+                data = read(parser);
+            }
             if (parser.nextToken() != null) {
                 throw new PoolException(ErrorKind.USAGE, "trailing content after the JSON object at column "
                         + parser.currentLocation().getColumnNr());
@@ -59,6 +68,31 @@ public final class JsonData {
         } catch (IOException e) {
             throw invalid(e);
         }
+    }
+
+    /**
+     * True if {@code json}, should it be valid JSON, is exactly what {@link #read} would write for it: no whitespace
+     * outside strings, no escape at all and no character beyond U+FFFF (the generator writes those as escapes its
+     * own way, and everything else as it was read). Data from programs is mostly like this, and then it needs validating only, not rewriting.
+     */
+    static boolean isCanonicalIfValid(byte[] json, int offset, int length) {
+        if (length == 0 || json[offset] != '{') {
+            return false; // also keeps a byte order mark, which the parser skips, out of the stored bytes
+        }
+        boolean inString = false;
+        for (int i = offset, end = offset + length; i < end; i++) {
+            byte c = json[i];
+            // Escapes, and 4-byte UTF-8 (characters beyond U+FFFF), which the generator writes as \\u escapes.
+            if (c == '\\' || (c & 0xF8) == 0xF0) {
+                return false;
+            }
+            if (c == '"') {
+                inString = !inString;
+            } else if (!inString && (c == ' ' || c == '\n' || c == '\r' || c == '\t')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
