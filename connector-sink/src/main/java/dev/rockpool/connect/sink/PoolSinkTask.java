@@ -161,9 +161,14 @@ public class PoolSinkTask extends SinkTask {
         // Looked up (and checked for a replaced file) once per topic per batch, not per record.
         Map<String, PoolTarget> byTopic = new HashMap<>();
         int index = 0;
+        TopicPartition tp = null;
         for (SinkRecord record : records) {
             int i = index++;
-            TopicPartition tp = new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
+            // Records come in runs of one partition: one key object per run keeps the map lookups below cheap.
+            if (tp == null || tp.partition() != record.originalKafkaPartition()
+                    || !tp.topic().equals(record.originalTopic())) {
+                tp = new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
+            }
             long offset = record.originalKafkaOffset();
             lastInBatch.merge(tp, offset, Math::max);
             PoolTarget target = byTopic.computeIfAbsent(record.topic(), topic -> target(config.poolFor(topic)));
