@@ -140,17 +140,17 @@ class LappedReaderTest {
         long start = c.nextSeq();
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (true) {
+            Object read = inPlace ? c.nextView() : c.next();
+            if (read == null) {
+                if (!writing.get() && (inPlace ? c.nextView() : c.next()) == null) {
+                    break;
+                }
+                LockSupport.parkNanos(20_000);
+                continue;
+            }
             long seq;
             long[] wc;
-            if (inPlace) {
-                MessageView v = c.nextView();
-                if (v == null) {
-                    if (!writing.get() && c.nextView() == null) {
-                        break;
-                    }
-                    LockSupport.parkNanos(20_000);
-                    continue;
-                }
+            if (read instanceof MessageView v) {
                 seq = v.seq();
                 String text = java.nio.charset.StandardCharsets.UTF_8.decode(v.data()).toString();
                 if (random.nextInt(20) == 0) {
@@ -169,14 +169,7 @@ class LappedReaderTest {
                 assertNotNull(tags, "an intact view's meta decodes");
                 wc = TestMessages.check(seq, text, tags, MAX_PAD);
             } else {
-                Message m = c.next();
-                if (m == null) {
-                    if (!writing.get() && c.next() == null) {
-                        break;
-                    }
-                    LockSupport.parkNanos(20_000);
-                    continue;
-                }
+                Message m = (Message) read;
                 seq = m.seq();
                 wc = TestMessages.check(m, MAX_PAD);
             }

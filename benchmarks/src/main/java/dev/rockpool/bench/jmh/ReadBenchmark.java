@@ -169,15 +169,7 @@ public class ReadBenchmark {
      */
     @Benchmark
     public void rockpoolSequentialInPlace(Blackhole bh) {
-        MessageView v = cursor.nextView();
-        if (v == null) {
-            cursor = pool.cursor(Start.earliest());
-            v = cursor.nextView();
-        }
-        ByteBuffer data = v.data();
-        bh.consume(data.remaining());
-        bh.consume(data.get(data.position()));
-        bh.consume(v.intact());
+        cursor = readInPlace(cursor, true, bh);
     }
 
     /**
@@ -186,77 +178,80 @@ public class ReadBenchmark {
      */
     @Benchmark
     public void rockpoolSequentialInPlaceNoCrc(Blackhole bh) {
-        MessageView v = unverified.nextView();
+        unverified = readInPlace(unverified, false, bh);
+    }
+
+    /** One message in place from {@code c}, or from a new cursor at the oldest when {@code c} is at the end. */
+    private Cursor readInPlace(Cursor c, boolean verify, Blackhole bh) {
+        MessageView v = c.nextView();
         if (v == null) {
-            unverified = pool.cursor(Start.earliest()).verifyChecksums(false);
-            v = unverified.nextView();
+            c = pool.cursor(Start.earliest()).verifyChecksums(verify);
+            v = c.nextView();
         }
         ByteBuffer data = v.data();
         bh.consume(data.remaining());
         bh.consume(data.get(data.position()));
         bh.consume(v.intact());
+        return c;
     }
 
     /** Chronicle tailer in place: the consumer reads the excerpt's length and first byte, no copy. */
     @Benchmark
     public void chronicleSequentialInPlace(Blackhole bh) {
-        DocumentContext dc = tailer.readingDocument();
-        try {
-            if (!dc.isPresent()) {
-                dc.close();
-                tailer.toStart();
-                dc = tailer.readingDocument();
-            }
+        try (DocumentContext dc = nextDocument()) {
             Bytes<?> bytes = dc.wire().bytes();
             bh.consume(bytes.readRemaining());
             bh.consume(bytes.readByte(bytes.readPosition()));
-        } finally {
-            dc.close();
         }
-    }
-
-    /** The floor in place: length prefix and first byte. */
-    @Benchmark
-    public void rawMmapSequentialInPlace(Blackhole bh) {
-        if (rawPosition >= rawEnd) {
-            rawPosition = 0;
-        }
-        int length = raw.getInt(rawPosition);
-        bh.consume(length);
-        bh.consume(raw.get(rawPosition + 4));
-        rawPosition = (rawPosition + 4 + length + 7) & -8;
     }
 
     /** Chronicle tailer: one excerpt's bytes copied into a new array. */
     @Benchmark
     public void chronicleSequential(Blackhole bh) {
-        DocumentContext dc = tailer.readingDocument();
-        try {
-            if (!dc.isPresent()) {
-                dc.close();
-                tailer.toStart();
-                dc = tailer.readingDocument();
-            }
+        try (DocumentContext dc = nextDocument()) {
             Bytes<?> bytes = dc.wire().bytes();
             byte[] copy = new byte[(int) bytes.readRemaining()];
             bytes.read(copy);
             bh.consume(copy);
-        } finally {
-            dc.close();
         }
+    }
+
+    /** The tailer's next excerpt, starting over at the first when it is at the end. */
+    private DocumentContext nextDocument() {
+        DocumentContext dc = tailer.readingDocument();
+        if (!dc.isPresent()) {
+            dc.close();
+            tailer.toStart();
+            dc = tailer.readingDocument();
+        }
+        return dc;
+    }
+
+    /** The floor in place: length prefix and first byte. */
+    @Benchmark
+    public void rawMmapSequentialInPlace(Blackhole bh) {
+        int at = nextRawRecord();
+        bh.consume(raw.getInt(at));
+        bh.consume(raw.get(at + 4));
     }
 
     /** The floor: length prefix, then copy the bytes into a new array. */
     @Benchmark
     public void rawMmapSequential(Blackhole bh) {
+        int at = nextRawRecord();
+        byte[] copy = new byte[raw.getInt(at)];
+        raw.get(at + 4, copy);
+        bh.consume(copy);
+    }
+
+    /** Where the next raw record starts; moves past it, starting over at the first after the last. */
+    private int nextRawRecord() {
         if (rawPosition >= rawEnd) {
             rawPosition = 0;
         }
-        int length = raw.getInt(rawPosition);
-        byte[] copy = new byte[length];
-        raw.get(rawPosition + 4, copy);
-        rawPosition = (rawPosition + 4 + length + 7) & -8;
-        bh.consume(copy);
+        int at = rawPosition;
+        rawPosition = (at + 4 + raw.getInt(at) + 7) & -8;
+        return at;
     }
 
     /** rockpool {@code get(seq)} of a random seq among those in the pool: index slot, then the frame. */
