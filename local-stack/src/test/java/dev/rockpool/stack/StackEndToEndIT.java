@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -69,10 +70,19 @@ class StackEndToEndIT {
         // The broker and worker outlive this JVM by design (nohup): if the run is interrupted, still stop them.
         Scripts.Stack started = stack;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> started.run("down"), "stack-down"));
-        Scripts.Result up = stack.run("up");
-        assertEquals(0, up.exitCode(), () -> up.describe() + "\n--- connect.log\n" + stack.logTail("connect"));
-        assertTrue(up.stdout().contains(stack.restUrl()) && up.stdout().contains("127.0.0.1:" + stack.kafkaPort),
-                "up says where things are: " + up.describe());
+        // Two ups at once, as two terminals or a script and a user might: one starts the stack, the other waits for
+        // it and finds it running; never two brokers on one state directory.
+        CompletableFuture<Scripts.Result> first = CompletableFuture.supplyAsync(() -> stack.run("up"));
+        CompletableFuture<Scripts.Result> second = CompletableFuture.supplyAsync(() -> stack.run("up"));
+        List<Scripts.Result> ups = List.of(first.get(), second.get());
+        for (Scripts.Result up : ups) {
+            assertEquals(0, up.exitCode(), () -> up.describe() + "\n--- connect.log\n" + stack.logTail("connect"));
+            assertTrue(up.stdout().contains(stack.restUrl()) && up.stdout().contains("127.0.0.1:" + stack.kafkaPort),
+                    "up says where things are: " + up.describe());
+        }
+        assertEquals(1, ups.stream().filter(r -> r.stdout().contains("already running")).count(),
+                () -> "exactly one up found the stack started by the other: " + ups.get(0).describe() + "\n"
+                        + ups.get(1).describe());
     }
 
     @AfterAll

@@ -1,9 +1,12 @@
 package dev.rockpool.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rockpool.pool.ChildLockHolder;
 import dev.rockpool.pool.Draft;
+import dev.rockpool.pool.ErrorKind;
 import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolOptions;
+import dev.rockpool.pool.testing.ChildProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +48,29 @@ class CliProcessTest {
         Cli.Result version = exec(Cli.process(link, cwd, List.of("version")), new byte[0]);
         assertEquals(0, version.exit(), version.toString());
         assertEquals("rockpool", version.outJson().get(0).get("name").asText());
+    }
+
+    /**
+     * A writer stopped while holding the lock (here a child that took it and sleeps): feed waits the lock timeout,
+     * then fails with Busy, its exit code and a JSON error naming the owner, and appends nothing.
+     */
+    @Test
+    void feedIntoAPoolLockedByALiveWriterIsBusy() throws Exception {
+        assertEquals(0, exec(dir, new byte[0], "pool", "create", "p", "--size", "1M").exit());
+        assertEquals(0, exec(dir, bytes("{\"n\":1}"), "feed", "p").exit());
+        Path pool = dir.resolve("p.pool");
+        try (ChildProcess holder = ChildProcess.start(ChildLockHolder.class, dir.resolve("holder.err"),
+                pool.toString(), "partial")) {
+            holder.await("LOCKED", 60);
+            Cli.Result r = exec(dir, bytes("{\"n\":2}"), "feed", "p");
+            assertEquals(ErrorKind.BUSY.exitCode(), r.exit(), r.toString());
+            JsonNode error = r.error();
+            assertEquals("Busy", error.get("kind").asText(), r.err());
+            assertTrue(error.get("message").asText().contains("pid " + holder.pid()), r.err());
+            holder.kill();
+        }
+        Cli.Result after = exec(dir, new byte[0], "follow", "p", "--no-follow", "--data-only");
+        assertEquals("{\"n\":1}\n", after.out(), "nothing appended by the refused feed");
     }
 
     @Test
