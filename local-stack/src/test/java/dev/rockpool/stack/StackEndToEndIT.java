@@ -12,12 +12,15 @@ import dev.rockpool.pool.Message;
 import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolDirectory;
 import dev.rockpool.pool.Start;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -230,6 +233,102 @@ class StackEndToEndIT {
         List<Message> mirror = readPool(MIRROR, 40);
         assertEquals(IntStream.rangeClosed(1, 40).boxed().toList(),
                 mirror.stream().map(m -> JsonDataField.intField(m, "i")).toList(), "mirror holds 1..40 once, in order");
+    }
+
+    /**
+     * The standalone example as an edge host would run it: connect-standalone.properties and
+     * host-edge-intake-source.properties, as written but for ports and paths, in a ConnectStandalone JVM against the
+     * stack's broker. Stopped (TERM) and started again, it resumes from its offsets file: every message once.
+     */
+    @Test
+    @Order(6)
+    void standaloneWorkerRunsTheIntakeExampleAndResumesFromItsOffsetsFile() throws Exception {
+        String pool = "standalone";
+        String topic = "logs." + pool;
+        Path work = Files.createDirectories(temp.resolve("standalone"));
+        Map<String, String> worker = new LinkedHashMap<>(Examples.properties(Examples.dir()
+                .resolve("connect-standalone.properties")));
+        worker.put("bootstrap.servers", stack.bootstrapServers());
+        worker.put("offset.storage.file.filename", work.resolve("connect.offsets").toString());
+        worker.put("listeners", "http://127.0.0.1:" + Scripts.freePort(new HashSet<>(List.of(stack.kafkaPort,
+                stack.controllerPort, stack.connectPort))));
+        worker.put("plugin.path", Path.of(Scripts.required("rockpool.plugin.dir")).getParent().toString());
+        Map<String, String> connector = Examples.connector("host-edge-intake-source.properties").with(Map.of(
+                "name", "standalone-intake", "pool.dir", pools.toString(), "pools", pool)).config();
+        Path workerFile = writeProperties(work.resolve("worker.properties"), worker);
+        Path connectorFile = writeProperties(work.resolve("intake.properties"), connector);
+
+        feedPool(pool, 1, 10);
+        Process first = startStandalone(workerFile, connectorFile, work.resolve("standalone-1.log"));
+        try {
+            List<ConsumerRecord<byte[], byte[]>> records = consume(topic, 10);
+            assertEquals(IntStream.rangeClosed(1, 10).boxed().toList(), intFields(records),
+                    () -> "first run" + fileTail(work.resolve("standalone-1.log")));
+        } finally {
+            stopStandalone(first);
+        }
+        feedPool(pool, 11, 20);
+        Process second = startStandalone(workerFile, connectorFile, work.resolve("standalone-2.log"));
+        try {
+            List<ConsumerRecord<byte[], byte[]>> records = consume(topic, 20);
+            assertEquals(IntStream.rangeClosed(1, 20).boxed().toList(), intFields(records),
+                    () -> "after the restart, 11..20 follow 1..10 once" + fileTail(work.resolve("standalone-2.log")));
+            assertEquals("edge-1", new String(records.get(19).key(), StandardCharsets.UTF_8));
+        } finally {
+            stopStandalone(second);
+        }
+    }
+
+    private static Path writeProperties(Path file, Map<String, String> values) throws IOException {
+        Properties props = new Properties();
+        props.putAll(values);
+        try (java.io.Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            props.store(out, null);
+        }
+        return file;
+    }
+
+    private static Process startStandalone(Path workerFile, Path connectorFile, Path log) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-Xmx512m", "-cp", Scripts.required("rockpool.kafka.lib") + "/*",
+                "org.apache.kafka.connect.cli.ConnectStandalone", workerFile.toString(), connectorFile.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** TERM, as an init system stops it: the worker commits its offsets on the way out. */
+    private static void stopStandalone(Process worker) throws Exception {
+        worker.destroy();
+        if (!worker.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            worker.destroyForcibly().waitFor();
+            throw new AssertionError("the standalone worker did not stop within 60 s of TERM");
+        }
+    }
+
+    private static void feedPool(String pool, int first, int last) {
+        String lines = IntStream.rangeClosed(first, last)
+                .mapToObj(i -> "{\"MESSAGE\":\"line " + i + "\",\"_HOSTNAME\":\"edge-1\",\"i\":" + i + "}")
+                .collect(Collectors.joining("\n", "", "\n"));
+        Scripts.Result fed = Scripts.rockpool(lines, "--dir", pools.toString(), "feed", pool, "--create",
+                "--create-size", "1M", "--tag", "journald", "-f", "-");
+        assertEquals(0, fed.exitCode(), fed::describe);
+    }
+
+    private static List<Integer> intFields(List<ConsumerRecord<byte[], byte[]>> records) throws IOException {
+        List<Integer> values = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            values.add(Examples.MAPPER.readTree(r.value()).get("i").asInt());
+        }
+        return values;
+    }
+
+    private static String fileTail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return "\n--- " + file + "\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 60),
+                    lines.size()));
+        } catch (IOException e) {
+            return "\n(cannot read " + file + ": " + e + ")";
+        }
     }
 
     private static void feed(int first, int last, String... tags) {
