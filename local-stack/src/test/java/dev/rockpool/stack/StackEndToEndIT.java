@@ -258,24 +258,36 @@ class StackEndToEndIT {
         Path workerFile = writeProperties(work.resolve("worker.properties"), worker);
         Path connectorFile = writeProperties(work.resolve("intake.properties"), connector);
 
-        feedPool(pool, 1, 10);
-        Process first = startStandalone(workerFile, connectorFile, work.resolve("standalone-1.log"));
+        feed(pool, 1, 10, "journald");
+        runStandaloneUntil(workerFile, connectorFile, work.resolve("standalone-1.log"), topic, 10);
+        feed(pool, 11, 20, "journald");
+        List<ConsumerRecord<byte[], byte[]>> all = runStandaloneUntil(workerFile, connectorFile,
+                work.resolve("standalone-2.log"), topic, 20);
+        assertEquals("edge-1", new String(all.get(19).key(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Runs the standalone worker until the topic holds messages 1..{@code count}, each once and in order, then stops
+     * it with TERM, as an init system does: the worker commits its offsets on the way out.
+     */
+    private static List<ConsumerRecord<byte[], byte[]>> runStandaloneUntil(Path workerFile, Path connectorFile,
+                                                                          Path log, String topic, int count)
+            throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process worker = new ProcessBuilder(java, "-Xmx512m", "-cp", Scripts.required("rockpool.kafka.lib") + "/*",
+                "org.apache.kafka.connect.cli.ConnectStandalone", workerFile.toString(), connectorFile.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            List<ConsumerRecord<byte[], byte[]>> records = consume(topic, 10);
-            assertEquals(IntStream.rangeClosed(1, 10).boxed().toList(), intFields(records),
-                    () -> "first run" + fileTail(work.resolve("standalone-1.log")));
+            List<ConsumerRecord<byte[], byte[]>> records = consume(topic, count);
+            assertEquals(IntStream.rangeClosed(1, count).boxed().toList(), intFields(records),
+                    () -> "messages on " + topic + fileTail(log));
+            return records;
         } finally {
-            stopStandalone(first);
-        }
-        feedPool(pool, 11, 20);
-        Process second = startStandalone(workerFile, connectorFile, work.resolve("standalone-2.log"));
-        try {
-            List<ConsumerRecord<byte[], byte[]>> records = consume(topic, 20);
-            assertEquals(IntStream.rangeClosed(1, 20).boxed().toList(), intFields(records),
-                    () -> "after the restart, 11..20 follow 1..10 once" + fileTail(work.resolve("standalone-2.log")));
-            assertEquals("edge-1", new String(records.get(19).key(), StandardCharsets.UTF_8));
-        } finally {
-            stopStandalone(second);
+            worker.destroy();
+            if (!worker.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                worker.destroyForcibly().waitFor();
+                throw new AssertionError("the standalone worker did not stop within 60 s of TERM" + fileTail(log));
+            }
         }
     }
 
@@ -286,31 +298,6 @@ class StackEndToEndIT {
             props.store(out, null);
         }
         return file;
-    }
-
-    private static Process startStandalone(Path workerFile, Path connectorFile, Path log) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx512m", "-cp", Scripts.required("rockpool.kafka.lib") + "/*",
-                "org.apache.kafka.connect.cli.ConnectStandalone", workerFile.toString(), connectorFile.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    /** TERM, as an init system stops it: the worker commits its offsets on the way out. */
-    private static void stopStandalone(Process worker) throws Exception {
-        worker.destroy();
-        if (!worker.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-            worker.destroyForcibly().waitFor();
-            throw new AssertionError("the standalone worker did not stop within 60 s of TERM");
-        }
-    }
-
-    private static void feedPool(String pool, int first, int last) {
-        String lines = IntStream.rangeClosed(first, last)
-                .mapToObj(i -> "{\"MESSAGE\":\"line " + i + "\",\"_HOSTNAME\":\"edge-1\",\"i\":" + i + "}")
-                .collect(Collectors.joining("\n", "", "\n"));
-        Scripts.Result fed = Scripts.rockpool(lines, "--dir", pools.toString(), "feed", pool, "--create",
-                "--create-size", "1M", "--tag", "journald", "-f", "-");
-        assertEquals(0, fed.exitCode(), fed::describe);
     }
 
     private static List<Integer> intFields(List<ConsumerRecord<byte[], byte[]>> records) throws IOException {
@@ -332,11 +319,15 @@ class StackEndToEndIT {
     }
 
     private static void feed(int first, int last, String... tags) {
+        feed(POOL, first, last, tags);
+    }
+
+    private static void feed(String pool, int first, int last, String... tags) {
         String lines = IntStream.rangeClosed(first, last)
                 .mapToObj(i -> "{\"MESSAGE\":\"line " + i + "\",\"PRIORITY\":\"" + (i % 4 == 0 ? "3" : "6")
                         + "\",\"_HOSTNAME\":\"edge-1\",\"i\":" + i + "}")
                 .collect(Collectors.joining("\n", "", "\n"));
-        List<String> args = new ArrayList<>(List.of("--dir", pools.toString(), "feed", POOL, "--create",
+        List<String> args = new ArrayList<>(List.of("--dir", pools.toString(), "feed", pool, "--create",
                 "--create-size", "1M"));
         for (String tag : tags) {
             args.add("--tag");
