@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -273,8 +274,8 @@ class StackEndToEndIT {
     private static List<ConsumerRecord<byte[], byte[]>> runStandaloneUntil(Path workerFile, Path connectorFile,
                                                                           Path log, String topic, int count)
             throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process worker = new ProcessBuilder(java, "-Xmx512m", "-cp", Scripts.required("rockpool.kafka.lib") + "/*",
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process worker = new ProcessBuilder(javaBin, "-Xmx512m", "-cp", Scripts.required("rockpool.kafka.lib") + "/*",
                 "org.apache.kafka.connect.cli.ConnectStandalone", workerFile.toString(), connectorFile.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
@@ -284,7 +285,7 @@ class StackEndToEndIT {
             return records;
         } finally {
             worker.destroy();
-            if (!worker.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!worker.waitFor(60, TimeUnit.SECONDS)) {
                 worker.destroyForcibly().waitFor();
                 throw new AssertionError("the standalone worker did not stop within 60 s of TERM" + fileTail(log));
             }
