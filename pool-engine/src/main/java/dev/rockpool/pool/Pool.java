@@ -166,8 +166,11 @@ public final class Pool implements AutoCloseable {
             MappedByteBuffer ring = ch.map(mode, ringOffset, ringCapacity);
             PoolMapping map = new PoolMapping(file, meta, ring, ringOffset, ringCapacity, indexCapacity,
                     shared.writable);
-            HeaderDescriptor.checkState(map.headAcquire(), map.tailAcquire(), map.stateLong(NEXT_SEQ_OFFSET),
-                    ringCapacity, file);
+            // Tail before head: both only grow while writers run, so a head read first could be older than the
+            // tail read after it by more than a ring, which would look like a corrupt header.
+            long tail = map.tailAcquire();
+            long head = map.headAcquire();
+            HeaderDescriptor.checkState(head, tail, map.stateLong(NEXT_SEQ_OFFSET), ringCapacity, file);
             return new Pool(file, shared, map);
         } catch (IOException e) {
             shared.release();

@@ -32,8 +32,9 @@ final class PoolDoctor {
     private static DoctorReport examineOnce(PoolMapping map, SharedChannel shared) {
         List<DoctorReport.Issue> issues = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        long head = map.headAcquire();
+        // Tail before head, as Pool.open reads them: with writers running, head then tail could be a ring apart.
         long tail = map.tailAcquire();
+        long head = map.headAcquire();
         try {
             HeaderDescriptor.checkState(head, tail, map.stateLong(HeaderDescriptor.NEXT_SEQ_OFFSET),
                     map.ringCapacity, map.path);
@@ -74,7 +75,8 @@ final class PoolDoctor {
             if (count == 0) {
                 firstSeq = scan.seq();
             }
-            if (scan.seq() - firstSeq < Integer.MAX_VALUE) {
+            // A frame a writer overwrote while it was scanned can hold any seq; the head check below discards the pass.
+            if (scan.seq() >= firstSeq && scan.seq() - firstSeq < Integer.MAX_VALUE) {
                 present.set((int) (scan.seq() - firstSeq));
             }
             previousSeq = scan.seq();

@@ -302,6 +302,36 @@ class PoolApiTest {
         }
     }
 
+    /** Opening (and doctoring) a full pool while a writer overwrites it is never mistaken for a corrupt header. */
+    @Test
+    void openAndDoctorWhileAWriterLapsTheRing() throws Exception {
+        try (Pool pool = newPool()) {
+            java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Draft draft = Draft.of("{\"pad\":\"" + "z".repeat(100) + "\"}");
+            Thread writer = new Thread(() -> {
+                while (writing.get()) {
+                    pool.append(draft);
+                }
+            });
+            writer.start();
+            try {
+                while (pool.info().oldestSeq() == 1) {
+                    Thread.onSpinWait();
+                }
+                for (int i = 0; i < 20_000; i++) {
+                    try (Pool opened = Pool.open(pool.path())) {
+                        if (i % 1000 == 0) {
+                            assertTrue(opened.doctor().clean(), opened.doctor().issues()::toString);
+                        }
+                    }
+                }
+            } finally {
+                writing.set(false);
+                writer.join();
+            }
+        }
+    }
+
     @Test
     void seqOlderThanTheOldestIsAGap() {
         try (Pool pool = newPool()) {
