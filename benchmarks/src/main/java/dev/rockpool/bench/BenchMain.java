@@ -235,9 +235,13 @@ public final class BenchMain {
                 figures.add(step("raw-producer", e2e::rawProducer));
                 figures.add(step("rockpool-source", e2e::rockpoolSource));
                 figures.add(step("rockpool-source-noheaders", e2e::rockpoolSourceWithoutHeaders));
+                figures.add(step("raw-producer-bigbatch", e2e::rawProducerLargeBatches));
+                figures.add(step("rockpool-source-bigbatch", e2e::rockpoolSourceLargeBatches));
+                figures.add(step("rockpool-source-recommended", e2e::rockpoolSourceRecommended));
                 figures.add(step("filestream-source", e2e::fileStreamSource));
                 figures.add(step("raw-consumer", e2e::rawConsumer));
                 figures.add(step("rockpool-sink", e2e::rockpoolSink));
+                figures.add(step("rockpool-sink-bigpoll", e2e::rockpoolSinkLargePolls));
                 figures.add(step("filestream-sink", e2e::fileStreamSink));
             }
             if (only.contains("cli")) {

@@ -115,6 +115,26 @@ public final class EndToEnd implements AutoCloseable {
         return sourceFromPool("source rockpool, no headers", "rockpool-source-noheaders", Map.of("headers", ""));
     }
 
+    /**
+     * The default headers with the worker's producer given 256 KiB batches ({@code producer.override.batch.size}):
+     * Connect's producer keeps one request in flight per broker, so the records per batch bound the rate.
+     */
+    public Figure rockpoolSourceLargeBatches() throws Exception {
+        return sourceFromPool("source rockpool, 256 KiB batches", "rockpool-source-bigbatch",
+                Map.of("producer.override.batch.size", "262144"));
+    }
+
+    /**
+     * The configuration config-examples recommends: 256 KiB producer batches and the headers written by
+     * {@code StringConverter} (the same bytes as the default {@code SimpleHeaderConverter}, without its
+     * {@code Values.convertToString} copy of every header).
+     */
+    public Figure rockpoolSourceRecommended() throws Exception {
+        return sourceFromPool("source rockpool, recommended", "rockpool-source-recommended",
+                Map.of("producer.override.batch.size", "262144",
+                        "header.converter", "org.apache.kafka.connect.storage.StringConverter"));
+    }
+
     private Figure sourceFromPool(String name, String connector, Map<String, String> extra) throws Exception {
         fillPool("source", count);
         Map<String, String> config = sourceConfig(connector, "source", extra);
@@ -188,27 +208,37 @@ public final class EndToEnd implements AutoCloseable {
 
     /** The ceiling: a plain producer (client defaults) sending the same values; also fills the sinks' topic. */
     public Figure rawProducer() throws Exception {
-        connect.kafka().createTopic(SINK_TOPIC, 1);
+        return rawProducer("source raw producer", SINK_TOPIC, Map.of());
+    }
+
+    /** The same producer with 256 KiB batches: the ceiling beside {@link #rockpoolSourceLargeBatches()}. */
+    public Figure rawProducerLargeBatches() throws Exception {
+        return rawProducer("source raw producer, 256 KiB batches", "raw-producer-bigbatch",
+                Map.of("batch.size", "262144"));
+    }
+
+    private Figure rawProducer(String name, String topic, Map<String, Object> overrides) throws Exception {
+        connect.kafka().createTopic(topic, 1);
         byte[][] values = new byte[count][];
         for (int i = 0; i < count; i++) {
             values[i] = Payloads.json(SIZE, i);
         }
         long start;
-        try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(Map.of())) {
+        try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(overrides)) {
             // Topic metadata first, outside the timing, as a long-running producer already has it.
-            producer.partitionsFor(SINK_TOPIC);
+            producer.partitionsFor(topic);
             start = System.nanoTime();
             for (byte[] value : values) {
-                producer.send(new ProducerRecord<>(SINK_TOPIC, value));
+                producer.send(new ProducerRecord<>(topic, value));
             }
             producer.flush();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        long end = connect.kafka().endOffset(new TopicPartition(SINK_TOPIC, 0));
+        long end = connect.kafka().endOffset(new TopicPartition(topic, 0));
         if (end != count) {
             throw new IllegalStateException("producer topic holds " + end + " records, expected " + count);
         }
-        return new Figure("source raw producer", count, count / seconds, seconds);
+        return new Figure(name, count, count / seconds, seconds);
     }
 
     // ------------------------------------------------------------------ sink
@@ -218,20 +248,32 @@ public final class EndToEnd implements AutoCloseable {
 
     /** Topic → pool through PoolSinkConnector with the ByteArrayConverter fast path. */
     public Figure rockpoolSink() throws Exception {
+        return rockpoolSink("sink rockpool", "rockpool-sink", "sink", Map.of());
+    }
+
+    /** The same with the worker's consumer returning up to 5,000 records per poll instead of 500. */
+    public Figure rockpoolSinkLargePolls() throws Exception {
+        return rockpoolSink("sink rockpool, 5000 per poll", "rockpool-sink-bigpoll", "sink-bigpoll",
+                Map.of("consumer.override.max.poll.records", "5000"));
+    }
+
+    private Figure rockpoolSink(String name, String connector, String pool, Map<String, String> extra)
+            throws Exception {
         Map<String, String> config = new HashMap<>();
         config.put("connector.class", "dev.rockpool.connect.sink.PoolSinkConnector");
         config.put("tasks.max", "1");
         config.put("topics", SINK_TOPIC);
         config.put("pool.dir", poolDir.toString());
-        config.put("pool", "sink");
+        config.put("pool", pool);
         config.put("pool.create", "true");
         config.put("pool.size", Long.toString(poolBytes()));
         config.put("key.converter", BYTES);
         config.put("value.converter", BYTES);
-        Path poolFile = poolDir.resolve("sink.pool");
+        config.putAll(extra);
+        Path poolFile = poolDir.resolve(pool + ".pool");
         Pool[] opened = new Pool[1];
         try {
-            return timeConnector("sink rockpool", "rockpool-sink", config, () -> {
+            return timeConnector(name, connector, config, () -> {
                 if (opened[0] == null) {
                     if (!Files.exists(poolFile)) {
                         return 0;

@@ -121,7 +121,17 @@ final class Report {
                 Double.NaN, "headers= (none)");
         e2eRatio("source, no headers / default headers", "source rockpool, no headers", "source rockpool",
                 Double.NaN, "what the 4 headers cost");
+        e2eRatio("source, 256 KiB batches / default", "source rockpool, 256 KiB batches", "source rockpool",
+                Double.NaN, "what larger producer batches buy");
+        e2eRatio("source, recommended / raw producer", "source rockpool, recommended", "source raw producer",
+                Double.NaN, "config-examples' settings vs the stock producer");
+        e2eRatio("source, recommended / raw producer, 256 KiB batches", "source rockpool, recommended",
+                "source raw producer, 256 KiB batches", Double.NaN, "both with 256 KiB batches");
+        e2eRatio("source, recommended / FileStream", "source rockpool, recommended", "source FileStream",
+                Double.NaN, "config-examples' settings vs the stock file source");
         e2eRatio("sink / raw consumer", "sink rockpool", "sink raw consumer", 0.8, "target ≥ 0.8");
+        e2eRatio("sink, 5000 per poll / raw consumer", "sink rockpool, 5000 per poll", "sink raw consumer",
+                Double.NaN, "consumer.override.max.poll.records=5000");
         e2eRatio("sink / FileStream", "sink rockpool", "sink FileStream", Double.NaN, "");
         e2eRatio("CLI feed / engine parse+append", "cli feed -f", "engine parse+append", Double.NaN,
                 "process, file reading and receipts");
