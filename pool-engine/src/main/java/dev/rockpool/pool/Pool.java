@@ -268,7 +268,8 @@ public final class Pool implements AutoCloseable {
     private void checkWritable() {
         checkOpen();
         if (!map.writable) {
-            throw new PoolException(ErrorKind.PERMISSION, "pool is read-only for this user", path);
+            throw new PoolException(ErrorKind.PERMISSION, "pool is read-only for this process ("
+                    + shared.readOnlyReason + ")", path);
         }
     }
 

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -33,15 +33,18 @@ final class SharedChannel {
     final Object key;
     final FileChannel channel;
     final boolean writable;
+    /** Why the file could not be opened for writing (the system's reason), or null when {@link #writable}. */
+    final String readOnlyReason;
     /** Threads of this JVM that found the lock word taken wait here, so only one of them spins on the word. */
     final ReentrantLock contended = new ReentrantLock();
     private int references;
     private FileLock liveness;
 
-    private SharedChannel(Object key, FileChannel channel, boolean writable) {
+    private SharedChannel(Object key, FileChannel channel, String readOnlyReason) {
         this.key = key;
         this.channel = channel;
-        this.writable = writable;
+        this.writable = readOnlyReason == null;
+        this.readOnlyReason = readOnlyReason;
     }
 
     /** The shared channel of a file, opened read-write if allowed, else read-only. */
@@ -54,15 +57,18 @@ final class SharedChannel {
             SharedChannel shared = OPEN.get(key);
             if (shared == null) {
                 FileChannel ch;
-                boolean writable = true;
+                String readOnlyReason = null;
                 try {
                     ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                } catch (AccessDeniedException e) {
+                } catch (FileSystemException e) {
+                    // Not writable by this process: permission bits (EACCES), an immutable file (EPERM) or a
+                    // read-only file system (EROFS). Readers still work; appends are refused with this reason. Any
+                    // other failure fails the read-only open below as well and is reported from there.
                     ch = FileChannel.open(file, StandardOpenOption.READ);
-                    writable = false;
+                    readOnlyReason = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
                 }
-                shared = new SharedChannel(key, ch, writable);
-                if (writable) {
+                shared = new SharedChannel(key, ch, readOnlyReason);
+                if (shared.writable) {
                     shared.holdLiveness();
                 }
                 OPEN.put(key, shared);

@@ -7,6 +7,7 @@ import dev.rockpool.pool.ErrorKind;
 import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolOptions;
 import dev.rockpool.pool.testing.ChildProcess;
+import dev.rockpool.pool.testing.Unwritable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import static dev.rockpool.cli.Cli.bytes;
 import static dev.rockpool.cli.Cli.exec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The CLI as real processes through {@code bin/rockpool} (with {@code ROCKPOOL_CLASSPATH} set to the test classpath):
@@ -71,6 +73,27 @@ class CliProcessTest {
         }
         Cli.Result after = exec(dir, new byte[0], "follow", "p", "--no-follow", "--data-only");
         assertEquals("{\"n\":1}\n", after.out(), "nothing appended by the refused feed");
+    }
+
+    /** A pool this process cannot write: readers work, a feed fails with Permission (exit 6) and appends nothing. */
+    @Test
+    void feedIntoAnUnwritablePoolIsPermission() throws Exception {
+        assertEquals(0, exec(dir, bytes("{\"n\":1}"), "feed", "p", "--create", "--create-size", "1M").exit());
+        Path pool = dir.resolve("p.pool");
+        assumeTrue(Unwritable.make(pool), "cannot make a file unwritable here");
+        try {
+            Cli.Result r = exec(dir, bytes("{\"n\":2}"), "feed", "p");
+            assertEquals(ErrorKind.PERMISSION.exitCode(), r.exit(), r.toString());
+            JsonNode error = r.error();
+            assertEquals("Permission", error.get("kind").asText(), r.err());
+            assertTrue(error.get("message").asText().contains("read-only"), r.err());
+            assertEquals(pool.toString(), error.get("path").asText(), r.err());
+            Cli.Result after = exec(dir, new byte[0], "follow", "p", "--no-follow", "--data-only");
+            assertEquals(0, after.exit(), after.toString());
+            assertEquals("{\"n\":1}\n", after.out(), "nothing appended by the refused feed");
+        } finally {
+            Unwritable.undo(pool);
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.rockpool.pool;
 
+import dev.rockpool.pool.testing.Unwritable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,14 +11,13 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Files that are not (or no longer) valid pools: each is refused with Corrupt (Usage for another format version)
@@ -227,16 +227,20 @@ class CorruptInputTest {
     }
 
     @Test
-    void readOnlyFileOpensForReadingAndRefusesAppends() throws IOException {
+    void unwritableFileOpensForReadingAndRefusesAppends() throws IOException {
         Path file = goodPool("readonly.pool");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
-        assumeFalse(Files.isWritable(file), "running as root: permissions are not enforced");
+        assumeTrue(Unwritable.make(file), "cannot make a file unwritable here");
         try (Pool pool = Pool.open(file)) {
             assertEquals(10, pool.info().messageCount());
             assertEquals(1, pool.cursor(Start.earliest()).next().seq());
             PoolException e = assertThrows(PoolException.class, () -> pool.append(Draft.of("{}")));
             assertEquals(ErrorKind.PERMISSION, e.kind());
+            assertTrue(e.getMessage().contains("read-only for this process ("), e.getMessage());
+            assertEquals(file, e.path());
             assertTrue(pool.doctor().clean());
+            assertEquals(10, pool.info().messageCount(), "nothing appended");
+        } finally {
+            Unwritable.undo(file);
         }
     }
 }
