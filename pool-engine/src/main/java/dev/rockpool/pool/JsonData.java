@@ -81,18 +81,37 @@ public final class JsonData {
         }
         boolean inString = false;
         for (int i = offset, end = offset + length; i < end; i++) {
-            byte c = json[i];
-            // Escapes, and 4-byte UTF-8 (characters beyond U+FFFF), which the generator writes as \\u escapes.
-            if (c == '\\' || (c & 0xF8) == 0xF0) {
-                return false;
+            // One table load and one branch for the usual byte; this runs over every byte a sink or feed receives.
+            byte kind = BYTE_KIND[json[i] & 0xFF];
+            if (kind == PLAIN) {
+                continue;
             }
-            if (c == '"') {
+            if (kind == QUOTE) {
                 inString = !inString;
-            } else if (!inString && (c == ' ' || c == '\n' || c == '\r' || c == '\t')) {
+            } else if (kind == NEVER_CANONICAL || !inString) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static final byte PLAIN = 0;
+    private static final byte QUOTE = 1;
+    /** Whitespace: canonical inside strings only. */
+    private static final byte WHITESPACE = 2;
+    /** A backslash (an escape) or the lead byte of a 4-byte UTF-8 sequence (beyond U+FFFF): never canonical. */
+    private static final byte NEVER_CANONICAL = 3;
+    private static final byte[] BYTE_KIND = new byte[256];
+
+    static {
+        BYTE_KIND['"'] = QUOTE;
+        for (char c : new char[] {' ', '\n', '\r', '\t'}) {
+            BYTE_KIND[c] = WHITESPACE;
+        }
+        BYTE_KIND['\\'] = NEVER_CANONICAL;
+        for (int b = 0xF0; b <= 0xF7; b++) {
+            BYTE_KIND[b] = NEVER_CANONICAL;
+        }
     }
 
     /**
