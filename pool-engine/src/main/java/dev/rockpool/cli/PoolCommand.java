@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /** {@code rockpool pool create|list|info|delete}: manage the pool files of a directory. */
 @Command(name = "pool", mixinStandardHelpOptions = true, description = "Create, list, inspect and delete pools.",
@@ -57,7 +58,7 @@ final class PoolCommand implements Callable<Integer> {
         String size;
 
         @Option(names = "--index-capacity", paramLabel = "N",
-                description = "Seq index slots (default: one per 256 bytes of ring).")
+                description = "Seq index slots (default: one per 128 bytes of file).")
         Long indexCapacity;
 
         @Option(names = "--json", description = "Print {\"pools\":[...]} instead of text.")
@@ -69,27 +70,13 @@ final class PoolCommand implements Callable<Integer> {
             PoolOptions options = new PoolOptions(PoolOptions.parseSize(size), indexCapacity == null ? 0
                     : checkIndexCapacity(indexCapacity));
             PoolDirectory dir = root.directory();
-            Output out = new Output(root.io().out());
-            ArrayNode created = JsonNodeFactory.instance.arrayNode();
-            PoolException first = null;
-            for (String name : names) {
+            return eachName(root, names, json, "pools", name -> {
                 try (Pool pool = dir.create(Rockpool.checkRef(name), options)) {
                     PoolInfo info = pool.info();
-                    created.add(infoJson(name, info));
-                    if (!json) {
-                        out.line("created " + name + " (" + human(info.fileSize()) + ") at " + info.path());
-                    }
-                } catch (PoolException e) {
-                    // Go on with the other names, as rm and mkdir do; the first failure sets the exit code.
-                    root.io().error(e);
-                    first = first == null ? e : first;
+                    return new Done(infoJson(name, info),
+                            "created " + name + " (" + human(info.fileSize()) + ") at " + info.path());
                 }
-            }
-            if (json) {
-                out.line(render(root.io(), wrap("pools", created)));
-            }
-            out.flush();
-            return first == null ? 0 : first.kind().exitCode();
+            });
         }
 
         private static long checkIndexCapacity(long n) {
@@ -208,31 +195,48 @@ final class PoolCommand implements Callable<Integer> {
         public Integer call() {
             Rockpool root = parent.root;
             PoolDirectory dir = root.directory();
-            Output out = new Output(root.io().out());
-            ArrayNode deleted = JsonNodeFactory.instance.arrayNode();
-            PoolException first = null;
-            for (String name : names) {
-                try {
-                    Path file = dir.pathOf(Rockpool.checkRef(name));
-                    dir.delete(name);
-                    deleted.addObject().put("name", name).put("path", file.toString());
-                    if (!json) {
-                        out.line("deleted " + name + " (" + file + ")");
-                    }
-                } catch (PoolException e) {
-                    root.io().error(e);
-                    first = first == null ? e : first;
-                }
-            }
-            if (json) {
-                out.line(render(root.io(), wrap("deleted", deleted)));
-            }
-            out.flush();
-            return first == null ? 0 : first.kind().exitCode();
+            return eachName(root, names, json, "deleted", name -> {
+                Path file = dir.pathOf(Rockpool.checkRef(name));
+                dir.delete(name);
+                ObjectNode entry = JsonNodeFactory.instance.objectNode().put("name", name).put("path", file.toString());
+                return new Done(entry, "deleted " + name + " (" + file + ")");
+            });
         }
     }
 
     // ------------------------------------------------------------------ shared rendering
+
+    /** What one name's action did: its entry in the JSON list, and its line of text. */
+    private record Done(ObjectNode json, String text) {
+    }
+
+    /**
+     * Runs {@code action} for each name and goes on after a failure, as rm and mkdir do: each failure is reported, the
+     * first sets the exit code. Prints a line of text per name done, or with {@code json} one {@code {"FIELD":[...]}}.
+     */
+    private static int eachName(Rockpool root, List<String> names, boolean json, String field,
+                                Function<String, Done> action) {
+        Output out = new Output(root.io().out());
+        ArrayNode entries = JsonNodeFactory.instance.arrayNode();
+        PoolException first = null;
+        for (String name : names) {
+            try {
+                Done done = action.apply(name);
+                entries.add(done.json());
+                if (!json) {
+                    out.line(done.text());
+                }
+            } catch (PoolException e) {
+                root.io().error(e);
+                first = first == null ? e : first;
+            }
+        }
+        if (json) {
+            out.line(render(root.io(), wrap(field, entries)));
+        }
+        out.flush();
+        return first == null ? 0 : first.kind().exitCode();
+    }
 
     /** The JSON description of a pool (snake_case field names, as plasmite's {@code pool info --json}). */
     static ObjectNode infoJson(String name, PoolInfo info) {

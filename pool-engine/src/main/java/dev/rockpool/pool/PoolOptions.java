@@ -4,7 +4,7 @@ package dev.rockpool.pool;
  * How to create a pool.
  *
  * @param sizeBytes     the total file size, fixed for the pool's life ({@link #MIN_SIZE} .. {@link #MAX_SIZE})
- * @param indexCapacity seq index slots; 0 picks one slot per 256 bytes of ring
+ * @param indexCapacity seq index slots; 0 picks one slot per 128 bytes of file (at least 64)
  */
 public record PoolOptions(long sizeBytes, long indexCapacity) {
     /** Smallest pool file: 64 KiB. */
