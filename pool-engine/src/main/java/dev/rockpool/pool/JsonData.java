@@ -73,7 +73,8 @@ public final class JsonData {
     /**
      * True if {@code json}, should it be valid JSON, is exactly what {@link #read} would write for it: no whitespace
      * outside strings, no escape at all and no character beyond U+FFFF (the generator writes those as escapes its
-     * own way, and everything else as it was read). Data from programs is mostly like this, and then it needs validating only, not rewriting.
+     * own way, and everything else as it was read). Data from programs is mostly like this, and then it needs
+     * validating only, not rewriting.
      */
     static boolean isCanonicalIfValid(byte[] json, int offset, int length) {
         if (length == 0 || json[offset] != '{') {

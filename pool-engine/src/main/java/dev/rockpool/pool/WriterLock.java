@@ -15,10 +15,11 @@ import java.util.concurrent.TimeUnit;
  * one CAS and releasing it one release store, which keeps the lock cheap on every append. Threads of one process
  * write the same token and exclude each other through the same CAS: a word holding our own token is held by another
  * of our threads, and waiting is right. A thread that finds the word taken first queues on the file's in-JVM
- * {@link SharedChannel#contended} lock, so that at most one thread per process spins on the word. Only a waiter that has waited a while asks whether a foreign owner still
- * lives (about once a millisecond), through the owner's liveness record lock (see {@link SharedChannel}), which the
- * kernel drops when the owner dies. A waiter that finds the owner dead takes the word over with a CAS from the dead
- * token, which only one waiter can win; the winner then repairs the pool (see {@link Pool}).
+ * {@link SharedChannel#contended} lock, so that at most one thread per process spins on the word. Only a waiter
+ * that has waited a while asks whether a foreign owner still lives (about once a millisecond), through the owner's
+ * liveness record lock (see {@link SharedChannel}), which the kernel drops when the owner dies. A waiter that finds
+ * the owner dead takes the word over with a CAS from the dead token, which only one waiter can win; the winner then
+ * repairs the pool (see {@link Pool}).
  */
 final class WriterLock {
     /** Bits of the token holding the pid (Linux pids are below 2^22). */
@@ -95,7 +96,8 @@ final class WriterLock {
     }
 
     private PoolException busy(long word) {
-        String owner = word == OWN_TOKEN ? "another thread of this process" : "another writer (pid " + pidOf(word) + ")";
+        String owner = word == OWN_TOKEN ? "another thread of this process"
+                : "another writer (pid " + pidOf(word) + ")";
         return new PoolException(ErrorKind.BUSY, "pool is locked by " + owner + " for more than "
                 + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms", mapping.path, null,
                 (long) HeaderDescriptor.LOCK_OFFSET, "is a writer stopped (SIGSTOP) or stuck?", null);

@@ -40,9 +40,9 @@ import java.util.SplittableRandom;
  * Reads over the same data: a full 64 MiB pool of N messages, a Chronicle Queue holding the same N messages, and the
  * raw mmap floor holding the same N length-prefixed records. Sequential reads do not parse the JSON: the in-place
  * cases hand the consumer the bytes where they lie (it reads the length and the first byte), the copying cases copy
- * each message's bytes once into a new array; a pass that reaches the end starts over at the oldest message. Random reads fetch a message by
- * a random seq (rockpool: {@code Pool.get} through the index; Chronicle: {@code moveToIndex}). Scores are messages per
- * second.
+ * each message's bytes once into a new array; a pass that reaches the end starts over at the oldest message. Random
+ * reads fetch a message by a random seq (rockpool: {@code Pool.get} through the index; Chronicle:
+ * {@code moveToIndex}). Scores are messages per second.
  */
 @State(Scope.Thread)
 public class ReadBenchmark extends ChronicleForkDefaults {

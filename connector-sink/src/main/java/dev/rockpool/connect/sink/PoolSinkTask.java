@@ -203,24 +203,24 @@ public class PoolSinkTask extends SinkTask {
         }
         // Bad records are handled in record order, whichever step found them. Without tolerance only what came
         // before the first bad record counts as done, so the commit never passes it.
-        bad.sort(Comparator.comparingInt(b -> b.index));
+        bad.sort(Comparator.comparingInt(b -> b.index()));
         DataException failure = null;
         int limit = Integer.MAX_VALUE;
         for (Bad b : bad) {
-            String where = "topic " + b.record.originalTopic() + " partition " + b.record.originalKafkaPartition()
-                    + " offset " + b.record.originalKafkaOffset();
+            String where = "topic " + b.record().originalTopic() + " partition " + b.record().originalKafkaPartition()
+                    + " offset " + b.record().originalKafkaOffset();
             if (!tolerating()) {
-                failure = new DataException("Bad record at " + where + ": " + b.cause.getMessage(), b.cause);
-                limit = b.index;
+                failure = new DataException("Bad record at " + where + ": " + b.cause().getMessage(), b.cause());
+                limit = b.index();
                 break;
             }
-            log.warn("Bad record at {} sent to the errant record reporter: {}", where, b.cause.getMessage());
-            reporter.report(b.record, b.cause);
-            completed.add(new Done(b.index, b.tp, b.record.originalKafkaOffset()));
+            log.warn("Bad record at {} sent to the errant record reporter: {}", where, b.cause().getMessage());
+            reporter.report(b.record(), b.cause());
+            completed.add(new Done(b.index(), b.tp(), b.record().originalKafkaOffset()));
         }
         for (Done d : completed) {
-            if (d.index < limit) {
-                done.merge(d.tp, d.offset + 1, Math::max);
+            if (d.index() < limit) {
+                done.merge(d.tp(), d.offset() + 1, Math::max);
             }
         }
         if (failure != null) {
@@ -286,7 +286,7 @@ public class PoolSinkTask extends SinkTask {
     private void write(PoolTarget target, List<Entry> entries, List<Bad> bad, List<Done> completed) {
         List<Draft> drafts = new ArrayList<>(entries.size());
         for (Entry e : entries) {
-            drafts.add(e.draft);
+            drafts.add(e.draft());
         }
         try {
             target.pool().appendBatch(drafts, durability);
@@ -301,13 +301,13 @@ public class PoolSinkTask extends SinkTask {
         }
         for (Entry e : entries) {
             try {
-                target.pool().append(e.draft, durability);
+                target.pool().append(e.draft(), durability);
                 written(target, e, completed);
             } catch (PoolException error) {
                 if (error.kind() != ErrorKind.USAGE) {
                     throw poolFailure(target, "cannot append", error);
                 }
-                bad.add(new Bad(e.index, e.record, e.tp, new DataException(error.getMessage())));
+                bad.add(new Bad(e.index(), e.record(), e.tp(), new DataException(error.getMessage())));
                 if (!tolerating()) {
                     return;
                 }
@@ -316,9 +316,9 @@ public class PoolSinkTask extends SinkTask {
     }
 
     private void written(PoolTarget target, Entry e, List<Done> completed) {
-        long offset = e.draft.origin().offset();
-        target.record(e.tp, offset);
-        completed.add(new Done(e.index, e.tp, offset));
+        long offset = e.draft().origin().offset();
+        target.record(e.tp(), offset);
+        completed.add(new Done(e.index(), e.tp(), offset));
     }
 
     /** The open pool for a reference; opened (or created) and read for recovery on first use. */
@@ -439,45 +439,14 @@ public class PoolSinkTask extends SinkTask {
     }
 
     /** A record converted to a message, waiting for its pool's batch; index = its place in the put() batch. */
-    private static final class Entry {
-        final int index;
-        final SinkRecord record;
-        final TopicPartition tp;
-        final Draft draft;
-
-        Entry(int index, SinkRecord record, TopicPartition tp, Draft draft) {
-            this.index = index;
-            this.record = record;
-            this.tp = tp;
-            this.draft = draft;
-        }
+    private record Entry(int index, SinkRecord record, TopicPartition tp, Draft draft) {
     }
 
     /** A record that is done (written, already in the pool, filtered out or reported) at its place in the batch. */
-    private static final class Done {
-        final int index;
-        final TopicPartition tp;
-        final long offset;
-
-        Done(int index, TopicPartition tp, long offset) {
-            this.index = index;
-            this.tp = tp;
-            this.offset = offset;
-        }
+    private record Done(int index, TopicPartition tp, long offset) {
     }
 
     /** A record that is not a valid message, and why. */
-    private static final class Bad {
-        final int index;
-        final SinkRecord record;
-        final TopicPartition tp;
-        final DataException cause;
-
-        Bad(int index, SinkRecord record, TopicPartition tp, DataException cause) {
-            this.index = index;
-            this.record = record;
-            this.tp = tp;
-            this.cause = cause;
-        }
+    private record Bad(int index, SinkRecord record, TopicPartition tp, DataException cause) {
     }
 }
