@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +66,8 @@ final class SharedChannel {
                     // read-only file system (EROFS). Readers still work; appends are refused with this reason. Any
                     // other failure fails the read-only open below as well and is reported from there.
                     ch = FileChannel.open(file, StandardOpenOption.READ);
-                    readOnlyReason = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+                    readOnlyReason = e.getReason() != null ? e.getReason()
+                            : e instanceof AccessDeniedException ? "Permission denied" : e.getClass().getSimpleName();
                 }
                 shared = new SharedChannel(key, ch, readOnlyReason);
                 if (shared.writable) {
