@@ -160,12 +160,11 @@ public final class Pool implements AutoCloseable {
             long ringOffset = header.getLong(HeaderDescriptor.RING_OFFSET_OFFSET);
             long ringCapacity = header.getLong(HeaderDescriptor.RING_CAPACITY_OFFSET);
             long indexCapacity = header.getLong(HeaderDescriptor.INDEX_CAPACITY_OFFSET);
-            FileChannel.MapMode mode = shared.writable ? FileChannel.MapMode.READ_WRITE
+            FileChannel.MapMode mode = shared.writable() ? FileChannel.MapMode.READ_WRITE
                     : FileChannel.MapMode.READ_ONLY;
             MappedByteBuffer meta = ch.map(mode, 0, ringOffset);
             MappedByteBuffer ring = ch.map(mode, ringOffset, ringCapacity);
-            PoolMapping map = new PoolMapping(file, meta, ring, ringOffset, ringCapacity, indexCapacity,
-                    shared.writable);
+            PoolMapping map = new PoolMapping(file, meta, ring, ringOffset, ringCapacity, indexCapacity);
             // Tail before head: both only grow while writers run, so a head read first could be older than the
             // tail read after it by more than a ring, which would look like a corrupt header.
             long tail = map.tailAcquire();
@@ -267,7 +266,7 @@ public final class Pool implements AutoCloseable {
 
     private void checkWritable() {
         checkOpen();
-        if (!map.writable) {
+        if (!shared.writable()) {
             throw new PoolException(ErrorKind.PERMISSION, "pool is read-only for this process ("
                     + shared.readOnlyReason + ")", path);
         }

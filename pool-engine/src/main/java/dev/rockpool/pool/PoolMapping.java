@@ -23,12 +23,11 @@ final class PoolMapping {
     final long ringOffset;
     final long ringCapacity;
     final long indexCapacity;
-    final boolean writable;
     /** The pool id, formatted once: it is fixed at create, and callers (the source connector) ask per message. */
     private final String poolId;
 
     PoolMapping(Path path, MappedByteBuffer meta, MappedByteBuffer ring, long ringOffset, long ringCapacity,
-                long indexCapacity, boolean writable) {
+                long indexCapacity) {
         this.path = path;
         meta.order(ByteOrder.LITTLE_ENDIAN);
         this.meta = meta;
@@ -37,7 +36,6 @@ final class PoolMapping {
         this.ringOffset = ringOffset;
         this.ringCapacity = ringCapacity;
         this.indexCapacity = indexCapacity;
-        this.writable = writable;
         this.poolId = String.format("%016x%016x", meta.getLong(HeaderDescriptor.POOL_ID_OFFSET),
                 meta.getLong(HeaderDescriptor.POOL_ID_OFFSET + 8));
     }

@@ -33,8 +33,7 @@ final class SharedChannel {
 
     final Object key;
     final FileChannel channel;
-    final boolean writable;
-    /** Why the file could not be opened for writing (the system's reason), or null when {@link #writable}. */
+    /** Why the file could not be opened for writing (the system's reason), or null when it is {@link #writable}. */
     final String readOnlyReason;
     /** Threads of this JVM that found the lock word taken wait here, so only one of them spins on the word. */
     final ReentrantLock contended = new ReentrantLock();
@@ -44,8 +43,12 @@ final class SharedChannel {
     private SharedChannel(Object key, FileChannel channel, String readOnlyReason) {
         this.key = key;
         this.channel = channel;
-        this.writable = readOnlyReason == null;
         this.readOnlyReason = readOnlyReason;
+    }
+
+    /** True if the channel is open for writing. */
+    boolean writable() {
+        return readOnlyReason == null;
     }
 
     /** The shared channel of a file, opened read-write if allowed, else read-only. */
@@ -70,7 +73,7 @@ final class SharedChannel {
                             : e instanceof AccessDeniedException ? "Permission denied" : e.getClass().getSimpleName();
                 }
                 shared = new SharedChannel(key, ch, readOnlyReason);
-                if (shared.writable) {
+                if (shared.writable()) {
                     shared.holdLiveness();
                 }
                 OPEN.put(key, shared);
@@ -117,7 +120,7 @@ final class SharedChannel {
             return true;
         }
         try {
-            FileLock probe = channel.tryLock(livenessOffset(token), 1, !writable);
+            FileLock probe = channel.tryLock(livenessOffset(token), 1, !writable());
             if (probe == null) {
                 return true;
             }
