@@ -55,6 +55,24 @@ class PluginPackagingIT {
         }
     }
 
+    /** The plugin is the connectors and the engine: the CLI, the server and their libraries stay out of a worker. */
+    @Test
+    void holdsNoCliNorServer() throws IOException {
+        Set<String> jars = jarNames(pluginDir.resolve("lib"));
+        for (String tool : List.of("picocli-", "pool-cli-", "pool-server-", "jetty-", "prometheus-")) {
+            assertTrue(jars.stream().noneMatch(j -> j.startsWith(tool)), tool + "* must not be in the plugin: " + jars);
+        }
+        for (String jarName : jars) {
+            try (JarFile jar = new JarFile(pluginDir.resolve("lib").resolve(jarName).toFile())) {
+                List<String> toolClasses = jar.stream().map(ZipEntry::getName)
+                        .filter(n -> n.startsWith("dev/rockpool/cli/") || n.startsWith("dev/rockpool/server/")
+                                || n.startsWith("picocli/"))
+                        .collect(Collectors.toList());
+                assertTrue(toolClasses.isEmpty(), jarName + " holds CLI or server classes: " + toolClasses);
+            }
+        }
+    }
+
     /**
      * Jackson is left out because the worker ships the very versions the plugin is built against; if a Kafka or
      * Jackson upgrade breaks that, this says so instead of letting the plugin run on a Jackson it was not built for.
