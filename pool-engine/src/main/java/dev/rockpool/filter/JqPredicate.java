@@ -6,10 +6,11 @@ import dev.rockpool.pool.PoolException;
 import net.thisptr.jackson.jq.exception.JsonQueryException;
 
 /**
- * A jq predicate over the message envelope: the message is kept if the expression yields {@code true} (for several
- * outputs: if any is true). {@code false}, no output, or an error while evaluating (e.g. indexing a string) drops
- * it, as {@code jq 'select(...)'} would. A result that is not a boolean is a Usage error: the expression is wrong
- * for every message, so failing loudly beats silently dropping everything.
+ * A jq predicate: it holds if the expression yields {@code true} (for several outputs: if any is true);
+ * {@code false}, {@code null} and no output make it false, as {@code jq 'select(...)'} would drop the input. Any
+ * other result is a Usage error: the expression is wrong for every input (compare explicitly), so failing loudly
+ * beats silently dropping everything. The same rules serve {@code rockpool follow --where}, the connectors'
+ * {@code filter.where} and the {@code JqMatches} predicate of any connector.
  */
 public final class JqPredicate {
     private final JqExpression expression;
@@ -18,24 +19,23 @@ public final class JqPredicate {
         this.expression = expression;
     }
 
-    /** Compiles a predicate; a Usage error if it does not parse. */
+    /** Compiles a predicate with the default step bound; a Usage error if it does not parse. */
     public static JqPredicate compile(String text) {
         return new JqPredicate(JqExpression.compile(text));
     }
 
-    /** True if the envelope passes. */
+    /** Compiles a predicate whose evaluations take at most {@code maxSteps} steps; a Usage error if it does not parse. */
+    public static JqPredicate compile(String text, long maxSteps) {
+        return new JqPredicate(JqExpression.compile(text, maxSteps));
+    }
+
+    /**
+     * True if the envelope passes. A runtime error (e.g. indexing a string) drops it, as {@code select(...)} would;
+     * a non-boolean result, a function jackson-jq lacks or a runaway evaluation is a Usage error.
+     */
     public boolean test(JsonNode envelope) {
         try {
-            boolean keep = false;
-            for (JsonNode result : expression.apply(envelope)) {
-                if (!result.isBoolean()) {
-                    throw new PoolException(ErrorKind.USAGE, "jq predicate '" + expression.text()
-                            + "' must yield true or false, got " + abbreviate(result.toString()))
-                            .withHint("compare explicitly, e.g. '.data.level == \"error\"'");
-                }
-                keep |= result.booleanValue();
-            }
-            return keep;
+            return matches(envelope);
         } catch (JsonQueryException e) {
             if (isUnknownFunction(e)) {
                 // jackson-jq resolves functions only when it runs them: a function it lacks (e.g. IN/1) would
@@ -49,11 +49,31 @@ public final class JqPredicate {
         }
     }
 
+    /**
+     * True if the input passes, with every failure reported: a jq runtime error as {@link JsonQueryException}, a
+     * non-boolean result or a runaway evaluation as a Usage {@link PoolException}. For callers that decide per
+     * input what an error means (the Connect predicate).
+     */
+    public boolean matches(JsonNode input) throws JsonQueryException {
+        boolean holds = false;
+        for (JsonNode result : expression.apply(input)) {
+            if (result.isBoolean()) {
+                holds |= result.booleanValue();
+            } else if (!result.isNull()) {
+                throw new PoolException(ErrorKind.USAGE, "jq predicate '" + expression.text()
+                        + "' must yield true or false, got " + abbreviate(result.toString()))
+                        .withHint("compare explicitly, e.g. '.data.level == \"error\"'");
+            }
+        }
+        return holds;
+    }
+
     private static boolean isUnknownFunction(JsonQueryException e) {
         String message = e.getMessage();
         return message != null && message.startsWith("Function ") && message.endsWith(" does not exist");
     }
 
+    /** The source text. */
     public String text() {
         return expression.text();
     }
