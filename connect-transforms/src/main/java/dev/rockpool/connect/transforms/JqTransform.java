@@ -1,0 +1,167 @@
+package dev.rockpool.connect.transforms;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rockpool.filter.JqExpression;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.metrics.Monitorable;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.connect.connector.ConnectRecord;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.transforms.Transformation;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A jq transformation of a record's key ({@link Key}) or value ({@link Value}): the query's output becomes the new
+ * key or value, in the form the old one had (JSON text of the same Java type for strings and bytes, schemaless data
+ * for schemaless data, data with an inferred schema for data with a schema). No output drops the record; more than
+ * one output is a runtime error (wrap the query in {@code [...]} to keep all, or {@code first(...)} to keep one).
+ * The query is compiled once per task; each evaluation is bounded in steps and each output in size; {@code on.null}
+ * and {@code on.error} decide the rest. See docs/TRANSFORMS.md.
+ */
+public abstract class JqTransform<R extends ConnectRecord<R>> implements Transformation<R>, Monitorable {
+    private final JqMetrics metrics = new JqMetrics();
+    private final InferredSchemas schemas = new InferredSchemas();
+    private JqExpression query;
+    private JqConfig.Outcome onNull;
+    private JqErrors errors;
+    private int maxOutputBytes;
+    private boolean rawOutput;
+
+    @Override
+    public String version() {
+        return PluginVersion.VERSION;
+    }
+
+    @Override
+    public ConfigDef config() {
+        return JqConfig.TRANSFORM;
+    }
+
+    @Override
+    public void configure(Map<String, ?> props) {
+        JqConfig config = JqConfig.transform(props);
+        query = config.query();
+        onNull = config.onNull();
+        errors = new JqErrors(getClass(), "jq transform '" + query.text() + "'", config.onError());
+        maxOutputBytes = config.getInt(JqConfig.MAX_OUTPUT_BYTES);
+        rawOutput = config.getBoolean(JqConfig.RAW_OUTPUT);
+    }
+
+    @Override
+    public R apply(R record) {
+        Object input = operatingValue(record);
+        if (input == null && onNull != JqConfig.Outcome.EVALUATE) {
+            return onNull == JqConfig.Outcome.KEEP ? record : null;
+        }
+        metrics.evaluated();
+        SchemaAndValue output;
+        try {
+            List<JsonNode> outputs = query.apply(JqInput.read(operatingSchema(record), input));
+            if (outputs.isEmpty()) {
+                return null;
+            }
+            if (outputs.size() > 1) {
+                throw new DataException("the query gave " + outputs.size() + " outputs where one is needed; wrap it "
+                        + "in [...] to keep them all or in first(...) to keep one");
+            }
+            output = toConnect(operatingSchema(record), input, outputs.get(0));
+        } catch (Exception e) {
+            metrics.error();
+            return errors.handle(record, e) == JqConfig.Outcome.KEEP ? record : null;
+        }
+        metrics.matched();
+        return newRecord(record, output.schema(), output.value());
+    }
+
+    /** The output in the form of the input it came from. */
+    private SchemaAndValue toConnect(Schema inputSchema, Object input, JsonNode output) {
+        if (output.isNull()) {
+            return new SchemaAndValue(JqInput.isText(input) ? optional(inputSchema) : null, null);
+        }
+        if (JqInput.isText(input)) {
+            byte[] json = rawOutput && output.isTextual()
+                    ? BoundedJson.checked(output.textValue().getBytes(StandardCharsets.UTF_8), maxOutputBytes)
+                    : BoundedJson.bytes(output, maxOutputBytes);
+            Object value = input instanceof String ? new String(json, StandardCharsets.UTF_8) : json;
+            return new SchemaAndValue(inputSchema, value);
+        }
+        BoundedJson.check(output, maxOutputBytes);
+        return inputSchema == null ? new SchemaAndValue(null, ConnectJson.toSchemaless(output))
+                : schemas.toConnect(output);
+    }
+
+    /** A string or bytes schema that admits the null a jq {@code null} output becomes. */
+    private static Schema optional(Schema schema) {
+        if (schema == null || schema.isOptional()) {
+            return schema;
+        }
+        return schema.type() == Schema.Type.STRING ? Schema.OPTIONAL_STRING_SCHEMA : Schema.OPTIONAL_BYTES_SCHEMA;
+    }
+
+    @Override
+    public void withPluginMetrics(PluginMetrics pluginMetrics) {
+        metrics.register(pluginMetrics, "Records the jq transform gave an output for");
+    }
+
+    @Override
+    public void close() {
+        // Nothing held: the compiled query and the schema cache are plain memory.
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "{query=" + (query == null ? null : query.text()) + "}";
+    }
+
+    /** The schema of the side of the record the query reads. */
+    protected abstract Schema operatingSchema(R record);
+
+    /** The side of the record the query reads. */
+    protected abstract Object operatingValue(R record);
+
+    /** The record with that side replaced. */
+    protected abstract R newRecord(R record, Schema schema, Object value);
+
+    /** The transformation of the record key. */
+    public static final class Key<R extends ConnectRecord<R>> extends JqTransform<R> {
+        @Override
+        protected Schema operatingSchema(R record) {
+            return record.keySchema();
+        }
+
+        @Override
+        protected Object operatingValue(R record) {
+            return record.key();
+        }
+
+        @Override
+        protected R newRecord(R record, Schema schema, Object value) {
+            return record.newRecord(record.topic(), record.kafkaPartition(), schema, value, record.valueSchema(),
+                    record.value(), record.timestamp());
+        }
+    }
+
+    /** The transformation of the record value. */
+    public static final class Value<R extends ConnectRecord<R>> extends JqTransform<R> {
+        @Override
+        protected Schema operatingSchema(R record) {
+            return record.valueSchema();
+        }
+
+        @Override
+        protected Object operatingValue(R record) {
+            return record.value();
+        }
+
+        @Override
+        protected R newRecord(R record, Schema schema, Object value) {
+            return record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
+                    schema, value, record.timestamp());
+        }
+    }
+}
