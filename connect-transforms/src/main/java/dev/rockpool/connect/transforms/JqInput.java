@@ -26,9 +26,33 @@ final class JqInput {
     private JqInput() {
     }
 
-    /** True if the value is JSON text: jq's output goes back as JSON text of the same Java type. */
-    static boolean isText(Object value) {
-        return value instanceof String || value instanceof byte[] || value instanceof ByteBuffer;
+    /** The form of a key or value, which its replacement takes too. */
+    enum Form {
+        /** JSON text in a String. */
+        STRING,
+        /** JSON text in UTF-8 bytes ({@code byte[]} or {@code ByteBuffer}; replaced by a {@code byte[]}). */
+        BYTES,
+        /** Connect data without a schema. */
+        SCHEMALESS,
+        /** Connect data with a schema: the replacement gets one inferred from it. */
+        SCHEMA;
+
+        /** The form of a value; a null one takes its form from its schema. */
+        static Form of(Schema schema, Object value) {
+            if (value instanceof String) {
+                return STRING;
+            }
+            if (value instanceof byte[] || value instanceof ByteBuffer) {
+                return BYTES;
+            }
+            if (schema == null) {
+                return SCHEMALESS;
+            }
+            if (value == null && (schema.type() == Schema.Type.STRING || schema.type() == Schema.Type.BYTES)) {
+                return schema.type() == Schema.Type.STRING ? STRING : BYTES;
+            }
+            return SCHEMA;
+        }
     }
 
     /** The value as a JSON tree; a {@link DataException} if JSON text does not parse. */

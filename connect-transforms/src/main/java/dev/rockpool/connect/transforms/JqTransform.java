@@ -80,18 +80,20 @@ public abstract class JqTransform<R extends ConnectRecord<R>> implements Transfo
 
     /** The output in the form of the input it came from. */
     private SchemaAndValue toConnect(Schema inputSchema, Object input, JsonNode output) {
+        JqInput.Form form = JqInput.Form.of(inputSchema, input);
+        boolean text = form == JqInput.Form.STRING || form == JqInput.Form.BYTES;
         if (output.isNull()) {
-            return new SchemaAndValue(JqInput.isText(input) ? optional(inputSchema) : null, null);
+            return new SchemaAndValue(text ? optional(inputSchema) : null, null);
         }
-        if (JqInput.isText(input)) {
+        if (text) {
             byte[] json = rawOutput && output.isTextual()
                     ? BoundedJson.checked(output.textValue().getBytes(StandardCharsets.UTF_8), maxOutputBytes)
                     : BoundedJson.bytes(output, maxOutputBytes);
-            Object value = input instanceof String ? new String(json, StandardCharsets.UTF_8) : json;
+            Object value = form == JqInput.Form.STRING ? new String(json, StandardCharsets.UTF_8) : json;
             return new SchemaAndValue(inputSchema, value);
         }
         BoundedJson.check(output, maxOutputBytes);
-        return inputSchema == null ? new SchemaAndValue(null, ConnectJson.toSchemaless(output))
+        return form == JqInput.Form.SCHEMALESS ? new SchemaAndValue(null, ConnectJson.toSchemaless(output))
                 : schemas.toConnect(output);
     }
 
