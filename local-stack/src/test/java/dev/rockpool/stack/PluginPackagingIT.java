@@ -23,11 +23,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packaged plugin (connect-plugin/target/rockpool-connect-plugin and its zip): what it holds, what it leaves to the
- * worker, and that Connect's own plugin loader finds both connectors in it with plugin.discovery=service_load.
+ * worker, and that Connect's own plugin loader finds both connectors and the jq transforms in it with
+ * plugin.discovery=service_load.
  */
 class PluginPackagingIT {
     private static final String SOURCE = "dev.rockpool.connect.source.PoolSourceConnector";
     private static final String SINK = "dev.rockpool.connect.sink.PoolSinkConnector";
+    private static final List<String> TRANSFORMATIONS = List.of("dev.rockpool.connect.transforms.JqTransform$Key",
+            "dev.rockpool.connect.transforms.JqTransform$Value");
+    private static final List<String> PREDICATES = List.of("dev.rockpool.connect.transforms.JqMatches$Key",
+            "dev.rockpool.connect.transforms.JqMatches$Value");
 
     private final Path pluginDir = Path.of(Scripts.required("rockpool.plugin.dir"));
     private final Path kafkaLib = Path.of(Scripts.required("rockpool.kafka.lib"));
@@ -44,7 +49,7 @@ class PluginPackagingIT {
     void holdsTheConnectorsAndTheirDependenciesButNotWhatTheWorkerProvides() throws IOException {
         Set<String> jars = jarNames(pluginDir.resolve("lib"));
         for (String expected : List.of("connector-source-" + version + ".jar", "connector-sink-" + version + ".jar",
-                "pool-engine-" + version + ".jar")) {
+                "connect-transforms-" + version + ".jar", "pool-engine-" + version + ".jar")) {
             assertTrue(jars.contains(expected), expected + " missing from " + jars);
         }
         assertTrue(jars.stream().anyMatch(j -> j.startsWith("jackson-jq-")), "jackson-jq missing from " + jars);
@@ -91,30 +96,39 @@ class PluginPackagingIT {
     }
 
     @Test
-    void connectorJarsCarryServiceEntriesAndAVersion() throws IOException {
-        Map<String, String> services = Map.of(
-                "connector-source-" + version + ".jar", "org.apache.kafka.connect.source.SourceConnector=" + SOURCE,
-                "connector-sink-" + version + ".jar", "org.apache.kafka.connect.sink.SinkConnector=" + SINK);
-        for (Map.Entry<String, String> e : services.entrySet()) {
-            String[] service = e.getValue().split("=");
+    void pluginJarsCarryServiceEntriesAndAVersion() throws IOException {
+        Map<String, Map<String, List<String>>> services = Map.of(
+                "connector-source-" + version + ".jar",
+                Map.of("org.apache.kafka.connect.source.SourceConnector", List.of(SOURCE)),
+                "connector-sink-" + version + ".jar",
+                Map.of("org.apache.kafka.connect.sink.SinkConnector", List.of(SINK)),
+                "connect-transforms-" + version + ".jar",
+                Map.of("org.apache.kafka.connect.transforms.Transformation", TRANSFORMATIONS,
+                        "org.apache.kafka.connect.transforms.predicates.Predicate", PREDICATES));
+        for (Map.Entry<String, Map<String, List<String>>> e : services.entrySet()) {
             try (JarFile jar = new JarFile(pluginDir.resolve("lib").resolve(e.getKey()).toFile())) {
-                ZipEntry entry = jar.getEntry("META-INF/services/" + service[0]);
-                assertTrue(entry != null, e.getKey() + " has no META-INF/services/" + service[0]);
-                String text = new String(jar.getInputStream(entry).readAllBytes(),
-                        java.nio.charset.StandardCharsets.UTF_8);
-                assertTrue(text.lines().map(String::trim).anyMatch(service[1]::equals), e.getKey() + ": " + text);
+                for (Map.Entry<String, List<String>> service : e.getValue().entrySet()) {
+                    ZipEntry entry = jar.getEntry("META-INF/services/" + service.getKey());
+                    assertTrue(entry != null, e.getKey() + " has no META-INF/services/" + service.getKey());
+                    String text = new String(jar.getInputStream(entry).readAllBytes(),
+                            java.nio.charset.StandardCharsets.UTF_8);
+                    assertEquals(Set.copyOf(service.getValue()), text.lines().map(String::trim)
+                            .filter(l -> !l.isEmpty()).collect(Collectors.toSet()), e.getKey() + ": " + text);
+                }
                 assertEquals(version, jar.getManifest().getMainAttributes().getValue("Implementation-Version"),
-                        e.getKey() + " manifest Implementation-Version (the connectors' version())");
+                        e.getKey() + " manifest Implementation-Version (the plugins' version())");
             }
         }
     }
 
     /** Connect's own plugin scanner, configured as bin/rockpool-stack configures the worker. */
     @Test
-    void connectFindsBothConnectorsWithServiceLoading() {
+    void connectFindsTheConnectorsAndTransformsWithServiceLoading() {
         Plugins plugins = new Plugins(Map.of("plugin.path", pluginDir.toString(), "plugin.discovery", "service_load"));
         assertLoadedFromPlugin(plugins.sourceConnectors(), SOURCE);
         assertLoadedFromPlugin(plugins.sinkConnectors(), SINK);
+        TRANSFORMATIONS.forEach(t -> assertLoadedFromPlugin(plugins.transformations(), t));
+        PREDICATES.forEach(p -> assertLoadedFromPlugin(plugins.predicates(), p));
     }
 
     private void assertLoadedFromPlugin(Set<? extends PluginDesc<?>> found, String className) {
@@ -140,8 +154,9 @@ class PluginPackagingIT {
             assertEquals("connect-plugin", manifest.path("name").asText());
             assertEquals("rockpool", manifest.path("owner").path("username").asText());
             assertEquals(version, manifest.path("version").asText());
-            assertEquals(Set.of("source", "sink"), Set.of(manifest.path("component_types").get(0).asText(),
-                    manifest.path("component_types").get(1).asText()));
+            Set<String> componentTypes = new TreeSet<>();
+            manifest.path("component_types").forEach(t -> componentTypes.add(t.asText()));
+            assertEquals(Set.of("source", "sink", "transform"), componentTypes);
             Set<String> zipJars = archive.stream().map(ZipEntry::getName)
                     .filter(n -> n.startsWith(root + "lib/") && n.endsWith(".jar"))
                     .map(n -> n.substring((root + "lib/").length()))
