@@ -151,6 +151,20 @@ class JqPluginsTest {
         assertThrows(ConfigException.class, () -> transform(".a", "max.steps", "0"));
     }
 
+    /** docs/TRANSFORMS.md carries the reference generated from both ConfigDefs. */
+    @Test
+    void theConfigReferenceInTheDocsIsGeneratedFromTheConfigDefs() throws java.io.IOException {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "TRANSFORMS.md"));
+        assertTrue(doc.contains("<!-- jq-matches-config:begin (generated from JqConfig.MATCHES, do not edit) -->\n\n"
+                + dev.rockpool.connect.ConfigDocs.markdown(JqConfig.MATCHES) + "<!-- jq-matches-config:end -->"),
+                "docs/TRANSFORMS.md: the JqMatches reference is out of date:\n"
+                        + dev.rockpool.connect.ConfigDocs.markdown(JqConfig.MATCHES));
+        assertTrue(doc.contains("<!-- jq-transform-config:begin (generated from JqConfig.TRANSFORM, do not edit) "
+                + "-->\n\n" + dev.rockpool.connect.ConfigDocs.markdown(JqConfig.TRANSFORM)
+                + "<!-- jq-transform-config:end -->"), "docs/TRANSFORMS.md: the JqTransform reference is out of "
+                + "date:\n" + dev.rockpool.connect.ConfigDocs.markdown(JqConfig.TRANSFORM));
+    }
+
     @Test
     void versionIsThePluginsAndConfigIsTheDefinition() {
         assertEquals(PluginVersion.VERSION, new JqMatches.Key<SourceRecord>().version());

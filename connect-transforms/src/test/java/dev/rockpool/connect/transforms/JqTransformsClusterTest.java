@@ -199,6 +199,20 @@ class JqTransformsClusterTest {
     }
 
     @Test
+    void aTransformAppliesOnlyWhereItsPredicateHolds() throws Exception {
+        connect.kafka().createTopic("masked", 1);
+        Path log = lines("users.log", "{\"user\":{\"id\":1,\"email\":\"a@example.com\"}}", "{\"user\":{\"id\":2}}",
+                "{\"event\":\"boot\"}");
+        start("masked", fileSource(log, "masked", "transforms", "mask", "transforms.mask.type", TRANSFORM,
+                "transforms.mask.query", ".user.email = \"redacted\"", "transforms.mask.predicate", "hasEmail",
+                "predicates", "hasEmail", "predicates.hasEmail.type", MATCHES,
+                "predicates.hasEmail.query", ".user.email != null"));
+        assertEquals(List.of("{\"user\":{\"id\":1,\"email\":\"redacted\"}}", "{\"user\":{\"id\":2}}",
+                "{\"event\":\"boot\"}"), values("masked", 3));
+        connect.deleteConnector("masked");
+    }
+
+    @Test
     void transformGivesStructsWithInferredSchemasAndMapsToASink() throws Exception {
         connect.kafka().createTopic("with-schema", 1);
         connect.kafka().createTopic("without-schema", 1);
