@@ -35,7 +35,8 @@ import java.util.Set;
  * the cross-process follow latency, and the end-to-end connector and CLI runs. Started by {@code bin/rockpool-bench}.
  *
  * <pre>
- * BenchMain [--quick] [--json FILE] [--markdown FILE] [--chart FILE] [--cli PATH] [--only jmh,follow,e2e,cli]
+ * BenchMain [--quick] [--json FILE] [--markdown FILE] [--chart FILE] [--cli PATH]
+ *           [--only jmh,follow,e2e,cli,transforms]
  *           [--jmh REGEX] [--messages N] [--profile DIR]
  * </pre>
  * {@code --profile DIR} records a JFR profile of every end-to-end case (broker, worker and connector share this JVM)
@@ -56,7 +57,9 @@ public final class BenchMain {
     private Path chartFile;
     private Path cli;
     private Set<String> only = Set.of("jmh", "follow", "e2e", "cli");
-    private String jmhInclude = "dev\\.rockpool\\.bench\\.jmh\\.(AppendBenchmark|WriterBenchmark|ReadBenchmark)\\.";
+    private boolean jmhIncludeGiven;
+    private String jmhInclude =
+            "dev\\.rockpool\\.bench\\.jmh\\.(AppendBenchmark|WriterBenchmark|ReadBenchmark|JqTransformsBenchmark)\\.";
     private int messages = -1;
     private Path profileDir;
 
@@ -71,7 +74,8 @@ public final class BenchMain {
         } catch (IllegalArgumentException e) {
             System.err.println("rockpool-bench: " + e.getMessage());
             System.err.println("usage: rockpool-bench [--quick] [--json FILE] [--markdown FILE] [--chart FILE]"
-                    + " [--cli PATH] [--only jmh,follow,e2e,cli] [--jmh REGEX] [--messages N] [--profile DIR]");
+                    + " [--cli PATH] [--only jmh,follow,e2e,cli,transforms] [--jmh REGEX] [--messages N]"
+                    + " [--profile DIR]");
             System.exit(2);
         }
         System.exit(main.run());
@@ -87,16 +91,22 @@ public final class BenchMain {
                 case "--chart" -> chartFile = Path.of(value(args, ++i, a));
                 case "--cli" -> cli = Path.of(value(args, ++i, a));
                 case "--only" -> only = Set.of(value(args, ++i, a).split(","));
-                case "--jmh" -> jmhInclude = value(args, ++i, a);
+                case "--jmh" -> {
+                    jmhInclude = value(args, ++i, a);
+                    jmhIncludeGiven = true;
+                }
                 case "--messages" -> messages = Integer.parseInt(value(args, ++i, a));
                 case "--profile" -> profileDir = Path.of(value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown option: " + a);
             }
         }
         for (String part : only) {
-            if (!Set.of("jmh", "follow", "e2e", "cli").contains(part)) {
-                throw new IllegalArgumentException("--only " + part + ": expected jmh, follow, e2e or cli");
+            if (!Set.of("jmh", "follow", "e2e", "cli", "transforms").contains(part)) {
+                throw new IllegalArgumentException("--only " + part + ": expected jmh, follow, e2e, cli or transforms");
             }
+        }
+        if (only.contains("transforms") && !only.contains("jmh") && !jmhIncludeGiven) {
+            jmhInclude = "dev\\.rockpool\\.bench\\.jmh\\.JqTransformsBenchmark\\.";
         }
         if (messages < 0) {
             messages = quick ? 100_000 : 1_000_000;
@@ -156,13 +166,13 @@ public final class BenchMain {
         long start = System.nanoTime();
         Path work = Files.createTempDirectory("rockpool-bench-");
         try {
-            if (only.contains("jmh")) {
+            if (only.contains("jmh") || only.contains("transforms")) {
                 runJmh(results);
             }
             if (only.contains("follow")) {
                 runFollow(results, work);
             }
-            if (only.contains("e2e") || only.contains("cli")) {
+            if (only.contains("e2e") || only.contains("cli") || only.contains("transforms")) {
                 runEndToEnd(results, work);
             }
         } finally {
@@ -239,10 +249,16 @@ public final class BenchMain {
                 figures.add(step("rockpool-source-bigbatch", e2e::rockpoolSourceLargeBatches));
                 figures.add(step("rockpool-source-recommended", e2e::rockpoolSourceRecommended));
                 figures.add(step("filestream-source", e2e::fileStreamSource));
+                figures.add(step("filestream-source-jq", e2e::fileStreamSourceWithJqFilter));
                 figures.add(step("raw-consumer", e2e::rawConsumer));
                 figures.add(step("rockpool-sink", e2e::rockpoolSink));
                 figures.add(step("rockpool-sink-bigpoll", e2e::rockpoolSinkLargePolls));
                 figures.add(step("filestream-sink", e2e::fileStreamSink));
+            }
+            if (only.contains("transforms") && !only.contains("e2e")) {
+                e2e.warmUp();
+                figures.add(step("filestream-source", e2e::fileStreamSource));
+                figures.add(step("filestream-source-jq", e2e::fileStreamSourceWithJqFilter));
             }
             if (only.contains("cli")) {
                 figures.add(step("engine-parse-append", e2e::engineParseAppend));

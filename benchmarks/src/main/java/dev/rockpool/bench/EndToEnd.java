@@ -36,7 +36,8 @@ import java.util.function.LongSupplier;
  * {@code count} JSON objects of {@value #SIZE} bytes:
  * <ul>
  *   <li>source: a pool already holding them → a topic, beside FileStreamSourceConnector reading them as JSON lines
- *   from a file, and a plain {@link KafkaProducer} sending them (the ceiling);</li>
+ *   from a file (also with Kafka's Filter SMT and rockpool's JqMatches predicate), and a plain
+ *   {@link KafkaProducer} sending them (the ceiling);</li>
  *   <li>sink: a topic holding them → a pool, beside FileStreamSinkConnector, and a plain {@link KafkaConsumer}
  *   (the ceiling);</li>
  *   <li>CLI: {@code bin/rockpool feed POOL -f FILE} of the same lines, beside the engine's in-process
@@ -175,7 +176,25 @@ public final class EndToEnd implements AutoCloseable {
 
     /** The same messages as JSON lines in a file → topic, through FileStreamSourceConnector (stock settings). */
     public Figure fileStreamSource() throws Exception {
-        String topic = "filestream-source";
+        return fileStreamSource("source FileStream", "filestream-source", Map.of());
+    }
+
+    /**
+     * The same FileStream source with Kafka's {@code Filter} SMT and rockpool's {@code JqMatches$Value} as its
+     * predicate, {@code .level == "error"}: no line is an error, so every record is evaluated and every one is kept,
+     * and the figure is what evaluating the predicate costs the source.
+     */
+    public Figure fileStreamSourceWithJqFilter() throws Exception {
+        return fileStreamSource("source FileStream, Filter + JqMatches", "filestream-source-jq", Map.of(
+                "transforms", "dropErrors",
+                "transforms.dropErrors.type", "org.apache.kafka.connect.transforms.Filter",
+                "transforms.dropErrors.predicate", "isError",
+                "predicates", "isError",
+                "predicates.isError.type", "dev.rockpool.connect.transforms.JqMatches$Value",
+                "predicates.isError.query", ".level == \"error\""));
+    }
+
+    private Figure fileStreamSource(String name, String topic, Map<String, String> extra) throws Exception {
         connect.kafka().createTopic(topic, 1);
         Map<String, String> config = new HashMap<>();
         config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
@@ -184,7 +203,8 @@ public final class EndToEnd implements AutoCloseable {
         config.put("topic", topic);
         config.put("key.converter", STRINGS);
         config.put("value.converter", STRINGS);
-        return timeConnector("source FileStream", "filestream-source", config, endOffset(topic));
+        config.putAll(extra);
+        return timeConnector(name, topic, config, endOffset(topic));
     }
 
     /**

@@ -60,6 +60,15 @@ final class Report {
             fig(g, "rockpool get(random seq)", "ReadBenchmark.rockpoolGetRandom@" + size);
             fig(g, "Chronicle moveToIndex(random)", "ReadBenchmark.chronicleGetRandom@" + size);
         }
+        String jq = "jq plugins, 128 B JSON values, 1 core";
+        fig(jq, "JqMatches$Value .level == \"error\", byte[]", "JqTransformsBenchmark.jqMatchesBytes@128");
+        fig(jq, "  Java floor: streaming parse to level", "JqTransformsBenchmark.javaMatchesBytes@128");
+        fig(jq, "JqMatches$Value, schemaless Map", "JqTransformsBenchmark.jqMatchesMap@128");
+        fig(jq, "  Java floor: map.get(\"level\")", "JqTransformsBenchmark.javaMatchesMap@128");
+        fig(jq, "JqTransform$Value {level, msg}, byte[]", "JqTransformsBenchmark.jqTransformBytes@128");
+        fig(jq, "  Java floor: tree, 2-field object, bytes", "JqTransformsBenchmark.javaTransformBytes@128");
+        fig(jq, "JqTransform$Value {level, msg}, schemaless Map", "JqTransformsBenchmark.jqTransformMap@128");
+        fig(jq, "  Java floor: a 2-entry map", "JqTransformsBenchmark.javaTransformMap@128");
         for (FollowLatency.Result f : r.follow.values()) {
             String g = "follow latency, " + (f.strategy().equals("spin") ? "busy-spin" : "default backoff")
                     + " (" + f.samples() + " samples)";
@@ -109,6 +118,19 @@ final class Report {
                 "ReadBenchmark.rawMmapSequentialInPlace@128", Double.NaN, "in place");
         ratio("random get 128 B: rockpool / Chronicle", "ReadBenchmark.rockpoolGetRandom@128",
                 "ReadBenchmark.chronicleGetRandom@128", Double.NaN, "");
+        absolute("JqMatches byte[] (M records/s)", "JqTransformsBenchmark.jqMatchesBytes@128", 1.0, "target ≥ 1");
+        ratio("JqMatches byte[] / Java floor", "JqTransformsBenchmark.jqMatchesBytes@128",
+                "JqTransformsBenchmark.javaMatchesBytes@128", Double.NaN, "parse the whole value + jq");
+        absolute("JqMatches Map (M records/s)", "JqTransformsBenchmark.jqMatchesMap@128", 1.0, "target ≥ 1");
+        ratio("JqMatches Map / Java floor", "JqTransformsBenchmark.jqMatchesMap@128",
+                "JqTransformsBenchmark.javaMatchesMap@128", Double.NaN, "map → JSON tree + jq vs one get");
+        absolute("JqTransform byte[] (M records/s)", "JqTransformsBenchmark.jqTransformBytes@128", 0.5,
+                "target ≥ 0.5");
+        ratio("JqTransform byte[] / Java floor", "JqTransformsBenchmark.jqTransformBytes@128",
+                "JqTransformsBenchmark.javaTransformBytes@128", Double.NaN, "");
+        absolute("JqTransform Map (M records/s)", "JqTransformsBenchmark.jqTransformMap@128", 0.5, "target ≥ 0.5");
+        ratio("JqTransform Map / Java floor", "JqTransformsBenchmark.jqTransformMap@128",
+                "JqTransformsBenchmark.javaTransformMap@128", Double.NaN, "");
         FollowLatency.Result spin = r.follow.get("spin");
         FollowLatency.Result backoff = r.follow.get("backoff");
         ratios.add(new Ratio("follow p99, busy-spin (µs)", spin == null ? Double.NaN : spin.p99() / 1e3, 50, true,
@@ -129,6 +151,8 @@ final class Report {
                 "source raw producer, 256 KiB batches", Double.NaN, "both with 256 KiB batches");
         e2eRatio("source, recommended / FileStream", "source rockpool, recommended", "source FileStream",
                 Double.NaN, "config-examples' settings vs the stock file source");
+        e2eRatio("FileStream + Filter/JqMatches / FileStream", "source FileStream, Filter + JqMatches",
+                "source FileStream", 0.8, "target ≥ 0.8");
         e2eRatio("sink / raw consumer", "sink rockpool", "sink raw consumer", 0.8, "target ≥ 0.8");
         e2eRatio("sink, 5000 per poll / raw consumer", "sink rockpool, 5000 per poll", "sink raw consumer",
                 Double.NaN, "consumer.override.max.poll.records=5000");
@@ -150,6 +174,11 @@ final class Report {
 
     private void ratio(String name, String numerator, String denominator, double target, String meaning) {
         ratios.add(new Ratio(name, results.score(numerator) / results.score(denominator), target, false, meaning));
+    }
+
+    /** A JMH score in millions per second against an absolute target. */
+    private void absolute(String name, String key, double targetMillions, String meaning) {
+        ratios.add(new Ratio(name, results.score(key) / 1e6, targetMillions, false, meaning));
     }
 
     private void e2eRatio(String name, String numerator, String denominator, double target, String meaning) {
