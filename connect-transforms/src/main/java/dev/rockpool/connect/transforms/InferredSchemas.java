@@ -1,6 +1,7 @@
 package dev.rockpool.connect.transforms;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rockpool.connect.ConnectValueNodes;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;

@@ -1,6 +1,7 @@
 package dev.rockpool.connect.transforms;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rockpool.connect.ConnectJson;
 import dev.rockpool.filter.JqExpression;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.metrics.Monitorable;

@@ -1,4 +1,4 @@
-package dev.rockpool.connect.transforms;
+package dev.rockpool.connect;
 
 import com.fasterxml.jackson.databind.node.ShortNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -6,16 +6,17 @@ import org.apache.kafka.connect.data.Schema;
 
 /**
  * JSON nodes that remember the Connect value they stand for, where JSON alone would lose its type: an INT8, bytes
- * (a base64 string in JSON), and the logical types Timestamp, Date and Time (readable strings in JSON). jq sees an
- * ordinary number or string; a value jq passes through unchanged (jq never mutates a node, it builds new ones) comes
- * back as the very Connect value and schema it was, while anything jq computes from it is plain JSON.
+ * (a base64 string in JSON), and the logical types Timestamp, Date and Time (readable strings in JSON). They write
+ * as ordinary JSON and jq sees an ordinary number or string; a value jq passes through unchanged (jq never mutates
+ * a node, it builds new ones) comes back as the very Connect value and schema it was, while anything jq computes
+ * from it is plain JSON.
  */
-final class ConnectValueNodes {
+public final class ConnectValueNodes {
     private ConnectValueNodes() {
     }
 
     /** A node that stands for a Connect value of a type JSON cannot tell. */
-    interface Typed {
+    public interface Typed {
         /** The value's schema (optional, so an inferred struct may hold a null in its place elsewhere). */
         Schema schema();
 
@@ -24,7 +25,7 @@ final class ConnectValueNodes {
     }
 
     /** An INT8: a number to jq. */
-    static final class Int8 extends ShortNode implements Typed {
+    public static final class Int8 extends ShortNode implements Typed {
         private static final long serialVersionUID = 1L;
 
         Int8(byte value) {
@@ -43,7 +44,7 @@ final class ConnectValueNodes {
     }
 
     /** Bytes or a logical value, shown to jq as a string (base64, RFC 3339, ...). */
-    static final class Text extends TextNode implements Typed {
+    public static final class Text extends TextNode implements Typed {
         private static final long serialVersionUID = 1L;
 
         private final transient Schema schema;

@@ -1,4 +1,4 @@
-package dev.rockpool.connect.transforms;
+package dev.rockpool.connect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -32,7 +32,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Connect data to JSON trees for jq, and JSON trees back to schemaless Connect data. Numbers keep their exact value
+ * Connect data to JSON trees (for the sink's message data and for jq), and JSON trees back to schemaless Connect
+ * data. Numbers keep their exact value
  * and Java type both ways (an Integer is an IntNode and comes back an Integer, a Decimal a BigDecimal); types JSON
  * cannot tell apart travel in {@link ConnectValueNodes}.
  *
@@ -46,18 +47,22 @@ import java.util.Map;
  * <tr><td>Timestamp, Date, Time</td><td>RFC 3339 UTC, {@code yyyy-MM-dd}, {@code HH:mm:ss.SSS} strings</td></tr>
  * </table>
  */
-final class ConnectJson {
+public final class ConnectJson {
     /** Keeps BigDecimals as they are: 1.50 stays 1.50. */
-    static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+    public static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
     private static final DateTimeFormatter TIME_OF_DAY = DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT);
 
     private ConnectJson() {
     }
 
-    /** The JSON form of a Connect value with its schema (null when schemaless). */
-    static JsonNode toJson(Schema schema, Object value) {
+    /**
+     * The JSON form of a Connect value with its schema (null when schemaless); a {@link DataException} for what JSON
+     * cannot hold (a NaN or infinite float, a map key that is not a string, number or boolean, an unknown type).
+     */
+    public static JsonNode toJson(Schema schema, Object value) {
         if (value == null) {
-            return NODES.nullNode();
+            return schema != null && schema.defaultValue() != null ? toJson(schema, schema.defaultValue())
+                    : NODES.nullNode();
         }
         if (schema != null && schema.name() != null) {
             JsonNode logical = logical(schema.name(), value);
@@ -108,7 +113,7 @@ final class ConnectJson {
         if (value instanceof java.util.Date) {
             return timestamp((java.util.Date) value);
         }
-        throw new DataException("cannot give jq a " + value.getClass().getName());
+        throw new DataException("cannot convert " + value.getClass().getName() + " to JSON");
     }
 
     private static JsonNode number(Number value) {
@@ -124,11 +129,12 @@ final class ConnectJson {
         if (value instanceof Long) {
             return NODES.numberNode((Long) value);
         }
-        if (value instanceof Float) {
-            return NODES.numberNode((Float) value);
-        }
-        if (value instanceof Double) {
-            return NODES.numberNode((Double) value);
+        if (value instanceof Float || value instanceof Double) {
+            double d = value.doubleValue();
+            if (!Double.isFinite(d)) {
+                throw new DataException("the value holds " + d + ", which JSON cannot represent");
+            }
+            return value instanceof Float ? NODES.numberNode((Float) value) : NODES.numberNode(d);
         }
         if (value instanceof BigDecimal) {
             return NODES.numberNode((BigDecimal) value);
@@ -136,7 +142,7 @@ final class ConnectJson {
         if (value instanceof BigInteger) {
             return NODES.numberNode((BigInteger) value);
         }
-        throw new DataException("cannot give jq a " + value.getClass().getName());
+        throw new DataException("cannot convert " + value.getClass().getName() + " to JSON");
     }
 
     private static JsonNode bytes(Object value) {
@@ -198,7 +204,7 @@ final class ConnectJson {
      * Java type of their node, values that came from Connect to what they were. A number with no exact schemaless
      * form (a BigDecimal that is not a double's JSON text, an integer beyond a long) is bad data, never rounded.
      */
-    static Object toSchemaless(JsonNode node) {
+    public static Object toSchemaless(JsonNode node) {
         if (node instanceof ConnectValueNodes.Typed) {
             return ((ConnectValueNodes.Typed) node).connectValue();
         }
