@@ -24,7 +24,7 @@ public final class JqPredicate {
         return new JqPredicate(JqExpression.compile(text));
     }
 
-    /** Compiles a predicate whose evaluations take at most {@code maxSteps} steps; a Usage error if it does not parse. */
+    /** Compiles a predicate whose evaluations take at most {@code maxSteps} steps; a Usage error if it won't parse. */
     public static JqPredicate compile(String text, long maxSteps) {
         return new JqPredicate(JqExpression.compile(text, maxSteps));
     }

@@ -2,6 +2,7 @@ package dev.rockpool.connect.transforms;
 
 import dev.rockpool.connect.JqValidator;
 import dev.rockpool.filter.JqExpression;
+import dev.rockpool.filter.JqPredicate;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -108,6 +109,11 @@ final class JqConfig extends AbstractConfig {
     /** The compiled query, with its step bound. */
     JqExpression query() {
         return JqExpression.compile(getString(QUERY), getLong(MAX_STEPS));
+    }
+
+    /** The compiled query as a predicate, with its step bound. */
+    JqPredicate predicate() {
+        return JqPredicate.compile(getString(QUERY), getLong(MAX_STEPS));
     }
 
     /** What a null input does. */

@@ -35,7 +35,7 @@ public abstract class JqMatches<R extends ConnectRecord<R>> implements Predicate
     @Override
     public void configure(Map<String, ?> props) {
         JqConfig config = JqConfig.matches(props);
-        predicate = JqPredicate.compile(config.getString(JqConfig.QUERY), config.getLong(JqConfig.MAX_STEPS));
+        predicate = config.predicate();
         onNull = config.onNull();
         errors = new JqErrors(getClass(), "jq predicate '" + predicate.text() + "'", config.onError());
     }

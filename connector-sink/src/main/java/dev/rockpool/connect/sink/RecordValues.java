@@ -25,9 +25,10 @@ import java.util.Map;
  * <tr><td>anything else, null included</td><td>{@link DataException}: bad data</td></tr>
  * </table>
  *
- * Inside a value ({@link ConnectJson}, as the jq transforms see Connect data): bytes become base64 strings (as JsonConverter writes them), {@code Decimal} an exact JSON number,
- * {@code Timestamp} an RFC 3339 UTC string, {@code Date} {@code yyyy-MM-dd}, {@code Time} {@code HH:mm:ss.SSS},
- * arrays arrays, maps with string keys objects. A NaN or infinite float has no JSON form: bad data.
+ * Inside a value ({@link ConnectJson}, as the jq transforms see Connect data too): bytes become base64 strings (as
+ * JsonConverter writes them), {@code Decimal} an exact JSON number, {@code Timestamp} an RFC 3339 UTC string,
+ * {@code Date} {@code yyyy-MM-dd}, {@code Time} {@code HH:mm:ss.SSS}, arrays arrays, maps with string keys objects.
+ * A NaN or infinite float has no JSON form: bad data.
  */
 final class RecordValues {
     private RecordValues() {
