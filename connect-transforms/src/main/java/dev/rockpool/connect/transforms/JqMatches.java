@@ -5,7 +5,6 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.metrics.Monitorable;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.connector.ConnectRecord;
-import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.transforms.predicates.Predicate;
 
 import java.util.Map;
@@ -17,10 +16,15 @@ import java.util.Map;
  * bounded, and {@code on.null} and {@code on.error} decide the rest. See docs/TRANSFORMS.md.
  */
 public abstract class JqMatches<R extends ConnectRecord<R>> implements Predicate<R>, Monitorable {
+    private final RecordSide side;
     private final JqMetrics metrics = new JqMetrics();
     private JqPredicate predicate;
     private JqConfig.Outcome onNull;
     private JqErrors errors;
+
+    private JqMatches(RecordSide side) {
+        this.side = side;
+    }
 
     @Override
     public String version() {
@@ -42,14 +46,14 @@ public abstract class JqMatches<R extends ConnectRecord<R>> implements Predicate
 
     @Override
     public boolean test(R record) {
-        Object input = operatingValue(record);
+        Object input = side.value(record);
         if (input == null && onNull != JqConfig.Outcome.EVALUATE) {
             return onNull == JqConfig.Outcome.TRUE;
         }
         metrics.evaluated();
         boolean matches;
         try {
-            matches = predicate.matches(JqInput.read(operatingSchema(record), input));
+            matches = predicate.matches(JqInput.read(side.schema(record), input));
         } catch (Exception e) {
             metrics.error();
             return errors.handle(record, e) == JqConfig.Outcome.TRUE;
@@ -75,35 +79,17 @@ public abstract class JqMatches<R extends ConnectRecord<R>> implements Predicate
         return getClass().getSimpleName() + "{query=" + (predicate == null ? null : predicate.text()) + "}";
     }
 
-    /** The schema of the side of the record the query reads. */
-    protected abstract Schema operatingSchema(R record);
-
-    /** The side of the record the query reads. */
-    protected abstract Object operatingValue(R record);
-
     /** The predicate over the record key. */
     public static final class Key<R extends ConnectRecord<R>> extends JqMatches<R> {
-        @Override
-        protected Schema operatingSchema(R record) {
-            return record.keySchema();
-        }
-
-        @Override
-        protected Object operatingValue(R record) {
-            return record.key();
+        public Key() {
+            super(RecordSide.KEY);
         }
     }
 
     /** The predicate over the record value. */
     public static final class Value<R extends ConnectRecord<R>> extends JqMatches<R> {
-        @Override
-        protected Schema operatingSchema(R record) {
-            return record.valueSchema();
-        }
-
-        @Override
-        protected Object operatingValue(R record) {
-            return record.value();
+        public Value() {
+            super(RecordSide.VALUE);
         }
     }
 }

@@ -25,6 +25,7 @@ import java.util.Map;
  * and {@code on.error} decide the rest. See docs/TRANSFORMS.md.
  */
 public abstract class JqTransform<R extends ConnectRecord<R>> implements Transformation<R>, Monitorable {
+    private final RecordSide side;
     private final JqMetrics metrics = new JqMetrics();
     private final InferredSchemas schemas = new InferredSchemas();
     private JqExpression query;
@@ -32,6 +33,10 @@ public abstract class JqTransform<R extends ConnectRecord<R>> implements Transfo
     private JqErrors errors;
     private int maxOutputBytes;
     private boolean rawOutput;
+
+    private JqTransform(RecordSide side) {
+        this.side = side;
+    }
 
     @Override
     public String version() {
@@ -55,14 +60,14 @@ public abstract class JqTransform<R extends ConnectRecord<R>> implements Transfo
 
     @Override
     public R apply(R record) {
-        Object input = operatingValue(record);
+        Object input = side.value(record);
         if (input == null && onNull != JqConfig.Outcome.EVALUATE) {
             return onNull == JqConfig.Outcome.KEEP ? record : null;
         }
         metrics.evaluated();
         SchemaAndValue output;
         try {
-            List<JsonNode> outputs = query.apply(JqInput.read(operatingSchema(record), input));
+            List<JsonNode> outputs = query.apply(JqInput.read(side.schema(record), input));
             if (outputs.isEmpty()) {
                 return null;
             }
@@ -70,13 +75,13 @@ public abstract class JqTransform<R extends ConnectRecord<R>> implements Transfo
                 throw new DataException("the query gave " + outputs.size() + " outputs where one is needed; wrap it "
                         + "in [...] to keep them all or in first(...) to keep one");
             }
-            output = toConnect(operatingSchema(record), input, outputs.get(0));
+            output = toConnect(side.schema(record), input, outputs.get(0));
         } catch (Exception e) {
             metrics.error();
             return errors.handle(record, e) == JqConfig.Outcome.KEEP ? record : null;
         }
         metrics.matched();
-        return newRecord(record, output.schema(), output.value());
+        return side.replace(record, output.schema(), output.value());
     }
 
     /** The output in the form of the input it came from. */
@@ -121,50 +126,17 @@ public abstract class JqTransform<R extends ConnectRecord<R>> implements Transfo
         return getClass().getSimpleName() + "{query=" + (query == null ? null : query.text()) + "}";
     }
 
-    /** The schema of the side of the record the query reads. */
-    protected abstract Schema operatingSchema(R record);
-
-    /** The side of the record the query reads. */
-    protected abstract Object operatingValue(R record);
-
-    /** The record with that side replaced. */
-    protected abstract R newRecord(R record, Schema schema, Object value);
-
     /** The transformation of the record key. */
     public static final class Key<R extends ConnectRecord<R>> extends JqTransform<R> {
-        @Override
-        protected Schema operatingSchema(R record) {
-            return record.keySchema();
-        }
-
-        @Override
-        protected Object operatingValue(R record) {
-            return record.key();
-        }
-
-        @Override
-        protected R newRecord(R record, Schema schema, Object value) {
-            return record.newRecord(record.topic(), record.kafkaPartition(), schema, value, record.valueSchema(),
-                    record.value(), record.timestamp());
+        public Key() {
+            super(RecordSide.KEY);
         }
     }
 
     /** The transformation of the record value. */
     public static final class Value<R extends ConnectRecord<R>> extends JqTransform<R> {
-        @Override
-        protected Schema operatingSchema(R record) {
-            return record.valueSchema();
-        }
-
-        @Override
-        protected Object operatingValue(R record) {
-            return record.value();
-        }
-
-        @Override
-        protected R newRecord(R record, Schema schema, Object value) {
-            return record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
-                    schema, value, record.timestamp());
+        public Value() {
+            super(RecordSide.VALUE);
         }
     }
 }
