@@ -2,6 +2,7 @@ package dev.rockpool.stack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -101,6 +102,7 @@ class DocsIT {
 
         List<String> failures = new ArrayList<>();
         List<String> report = new ArrayList<>();
+        StringBuilder transcript = new StringBuilder();
         try (DocShell shell = new DocShell(work, session, environment(home));
              Unlinking links = () -> unlink(work, home.resolve("bin"))) {
             for (DocExamples.Step step : steps) {
@@ -120,6 +122,8 @@ class DocsIT {
                     throw new AssertionError(step.where() + ": " + step.command() + "\n" + e.getMessage()
                             + (failures.isEmpty() ? "" : "\n\nbefore that:\n" + String.join("\n\n", failures)), e);
                 }
+                transcript.append("$ ").append(step.command()).append("   [").append(step.where()).append(", exit ")
+                        .append(result.exitCode()).append("]\n").append(result.output());
                 String problem = check(step, result, substitutions);
                 Pending pending = PENDING.stream().filter(p -> p.covers(step)).findFirst().orElse(null);
                 if (pending != null) {
@@ -130,9 +134,15 @@ class DocsIT {
                 }
             }
         }
-        System.out.println(doc + ": " + steps.size() + " examples\n  " + String.join("\n  ", report));
-        assertEquals(List.of(), failures, () -> doc + ": " + failures.size() + " examples do not do what it says:\n\n"
-                + String.join("\n\n", failures));
+        Path transcriptFile = Path.of(Scripts.required("rockpool.docs.transcripts"), session.getFileName() + ".txt");
+        Files.createDirectories(transcriptFile.getParent());
+        Files.writeString(transcriptFile, transcript);
+        System.out.println(doc + ": " + steps.size() + " examples (what they printed: " + transcriptFile + ")\n  "
+                + String.join("\n  ", report));
+        if (!failures.isEmpty()) {
+            fail(doc + ": " + failures.size() + " examples do not do what it says:\n\n"
+                    + String.join("\n\n", failures));
+        }
     }
 
     /**
@@ -237,7 +247,8 @@ class DocsIT {
         return result;
     }
 
+    /** The command's first line without its comment, for the report. */
     private static String firstLine(DocExamples.Step step) {
-        return step.command().lines().findFirst().orElse("");
+        return step.command().lines().findFirst().orElse("").replaceFirst("\\s+#\\s.*$", "");
     }
 }
