@@ -7,9 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The shell examples of a markdown document, as {@link DocsIT} runs them. The conventions, which a reader of the
@@ -21,7 +24,8 @@ import java.util.regex.Pattern;
  *       are its output. Otherwise every line is a command, continued on the next line after a trailing {@code \},
  *       {@code |}, {@code &&} or {@code ||}; {@code #} lines are comments.</li>
  *   <li>{@code # → TEXT}, on a line of its own after a command or at the end of the command's last line, is a line
- *       of its output; {@code # → exit N} its exit code (0 when not given).</li>
+ *       of its output; {@code # → exit N} its exit code (0 when not given). In output lines {@code ...} stands for
+ *       any text, and times (RFC 3339) and pool ids match any time and any id.</li>
  *   <li>A command whose comment, or the comment line right before it, says {@code not run by the docs test} (and
  *       why) is not run; the test lists it.</li>
  * </ul>
@@ -35,6 +39,9 @@ final class DocExamples {
     /** A trailing comment: blank, '#', blank (a '#' inside a sed expression such as s#a#b# is not one). */
     private static final Pattern TRAILING_COMMENT = Pattern.compile("\\s#\\s.*$");
     private static final Pattern NOT_RUN = Pattern.compile("#\\s*(.*not run by the docs test.*)$");
+    private static final Pattern TIME = Pattern.compile(
+            "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?(?:Z|[+-]\\d{2}:\\d{2})");
+    private static final Pattern POOL_ID = Pattern.compile("\\b[0-9a-f]{32}\\b");
     private static final Pattern CONTINUED = Pattern.compile("(\\\\|\\||&&)\\s*$");
 
     private DocExamples() {
@@ -51,16 +58,72 @@ final class DocExamples {
         String where() {
             return doc + ":" + line;
         }
+
+        /** The step with each key of {@code substitutions} replaced by its value, in its command and output. */
+        Step substituted(Map<String, String> substitutions) {
+            return new Step(doc, line, substitute(command, substitutions),
+                    expected.stream().map(e -> substitute(e, substitutions)).toList(), exitCode, notRun);
+        }
+
+        private static String substitute(String text, Map<String, String> substitutions) {
+            String result = text;
+            for (Map.Entry<String, String> s : substitutions.entrySet()) {
+                result = result.replace(s.getKey(), s.getValue());
+            }
+            return result;
+        }
+    }
+
+    /**
+     * Null when a command did what its step says, else what differs: its exit code, and each expected output line
+     * found in {@code output} after the previous one (other lines may come between; a terminal shows a background
+     * job's output too).
+     */
+    static String check(Step step, int exitCode, String output) {
+        List<String> actual = output.lines().map(DocExamples::normalise).toList();
+        List<String> problems = new ArrayList<>();
+        if (exitCode != step.exitCode()) {
+            problems.add("exit " + exitCode + ", the document says " + step.exitCode());
+        }
+        int from = 0;
+        for (String expected : step.expected()) {
+            Pattern pattern = pattern(normalise(expected));
+            int found = from;
+            while (found < actual.size() && !pattern.matcher(actual.get(found)).matches()) {
+                found++;
+            }
+            if (found == actual.size()) {
+                problems.add("missing (after the lines matched so far): " + expected);
+            } else {
+                from = found + 1;
+            }
+        }
+        return problems.isEmpty() ? null : String.join("\n", problems) + "\n--- it printed:\n" + output;
+    }
+
+    /** Times, pool ids and runs of blanks differ from run to run and from the document: each becomes one form. */
+    static String normalise(String line) {
+        String timeless = TIME.matcher(line).replaceAll("<time>");
+        return POOL_ID.matcher(timeless).replaceAll("<id>").strip().replaceAll("\\s+", " ");
+    }
+
+    /** A document's output line as a pattern: {@code ...} stands for any text. */
+    static Pattern pattern(String expected) {
+        return Pattern.compile(Stream.of(expected.split("\\.\\.\\.", -1)).map(Pattern::quote)
+                .collect(Collectors.joining(".*")));
     }
 
     /** The steps of {@code doc} (a path relative to {@code root}), in document order. */
     static List<Step> read(Path root, String doc) {
-        List<String> lines;
         try {
-            lines = Files.readAllLines(root.resolve(doc), StandardCharsets.UTF_8);
+            return parse(doc, Files.readAllLines(root.resolve(doc), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The steps of the markdown {@code lines} of {@code doc}, in document order. */
+    static List<Step> parse(String doc, List<String> lines) {
         List<Step> steps = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             Matcher fence = FENCE.matcher(lines.get(i));

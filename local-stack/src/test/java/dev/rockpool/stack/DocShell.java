@@ -63,9 +63,6 @@ final class DocShell implements AutoCloseable {
 
     /** What a command printed on the terminal (escape codes and carriage returns removed) and its exit status. */
     record Result(int exitCode, String output) {
-        List<String> lines() {
-            return output.lines().toList();
-        }
     }
 
     /** Runs {@code command}; fails when it has not finished within {@code timeout}. */

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,11 +55,8 @@ class DocsIT {
 
     /** Longest one example may take: the README's first command starts the stack and runs the demo. */
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
-    private static final Pattern TIME = Pattern.compile(
-            "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?(?:Z|[+-]\\d{2}:\\d{2})");
     /** A command that starts Maven: never run from within the build (mvn verify would start this test again). */
     private static final Pattern MAVEN = Pattern.compile("(^|[\\s;&|(])mvn\\s");
-    private static final Pattern POOL_ID = Pattern.compile("\\b[0-9a-f]{32}\\b");
 
     @TempDir
     static Path temp;
@@ -115,16 +111,17 @@ class DocsIT {
                             + "test: say 'not run by the docs test' in its comment");
                     continue;
                 }
+                DocExamples.Step substituted = step.substituted(substitutions);
                 DocShell.Result result;
                 try {
-                    result = shell.run(substitute(step.command(), substitutions), STEP_TIMEOUT);
+                    result = shell.run(substituted.command(), STEP_TIMEOUT);
                 } catch (AssertionError e) {
                     throw new AssertionError(step.where() + ": " + step.command() + "\n" + e.getMessage()
                             + (failures.isEmpty() ? "" : "\n\nbefore that:\n" + String.join("\n\n", failures)), e);
                 }
                 transcript.append("$ ").append(step.command()).append("   [").append(step.where()).append(", exit ")
                         .append(result.exitCode()).append("]\n").append(result.output());
-                String problem = check(step, result, substitutions);
+                String problem = DocExamples.check(substituted, result.exitCode(), result.output());
                 Pending pending = PENDING.stream().filter(p -> p.covers(step)).findFirst().orElse(null);
                 if (pending != null) {
                     report.add((problem == null ? "pending, now passes (remove it from PENDING)  " : "pending  ")
@@ -202,49 +199,6 @@ class DocsIT {
     private interface Unlinking extends AutoCloseable {
         @Override
         void close() throws IOException;
-    }
-
-    /** Null when the step did what its document says, else what differs. */
-    static String check(DocExamples.Step step, DocShell.Result result, Map<String, String> substitutions) {
-        List<String> actual = result.lines().stream().map(DocsIT::normalise).toList();
-        List<String> problems = new ArrayList<>();
-        if (result.exitCode() != step.exitCode()) {
-            problems.add("exit " + result.exitCode() + ", the document says " + step.exitCode());
-        }
-        int from = 0;
-        for (String expected : step.expected()) {
-            Pattern pattern = pattern(normalise(substitute(expected, substitutions)));
-            int found = from;
-            while (found < actual.size() && !pattern.matcher(actual.get(found)).matches()) {
-                found++;
-            }
-            if (found == actual.size()) {
-                problems.add("missing (after the lines matched so far): " + expected);
-            } else {
-                from = found + 1;
-            }
-        }
-        return problems.isEmpty() ? null : String.join("\n", problems) + "\n--- it printed:\n" + result.output();
-    }
-
-    /** Times, pool ids and runs of blanks differ from run to run: each becomes one placeholder. */
-    static String normalise(String line) {
-        String timeless = TIME.matcher(line).replaceAll("<time>");
-        return POOL_ID.matcher(timeless).replaceAll("<id>").strip().replaceAll("\\s+", " ");
-    }
-
-    /** A document's output line as a pattern: {@code ...} stands for any text. */
-    static Pattern pattern(String expected) {
-        return Pattern.compile(Stream.of(expected.split("\\.\\.\\.", -1)).map(Pattern::quote)
-                .collect(Collectors.joining(".*")));
-    }
-
-    private static String substitute(String text, Map<String, String> substitutions) {
-        String result = text;
-        for (Map.Entry<String, String> s : substitutions.entrySet()) {
-            result = result.replace(s.getKey(), s.getValue());
-        }
-        return result;
     }
 
     /** The command's first line without its comment, for the report. */
