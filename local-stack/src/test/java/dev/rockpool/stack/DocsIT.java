@@ -39,7 +39,8 @@ class DocsIT {
         List<String> picked = List.of(System.getProperty("rockpool.docs", "").split(","));
         return Stream.of(
                 "README.md",
-                "docs/CLI.md")
+                "docs/CLI.md",
+                "config-examples/README.md")
                 .filter(doc -> picked.equals(List.of("")) || picked.contains(doc));
     }
 
