@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +41,7 @@ class DocsIT {
         return Stream.of(
                 "README.md",
                 "docs/CLI.md",
+                "docs/TRANSFORMS.md",
                 "config-examples/README.md")
                 .filter(doc -> picked.equals(List.of("")) || picked.contains(doc));
     }
@@ -135,8 +137,8 @@ class DocsIT {
         Path transcriptFile = Path.of(Scripts.required("rockpool.docs.transcripts"), session.getFileName() + ".txt");
         Files.createDirectories(transcriptFile.getParent());
         Files.writeString(transcriptFile, transcript);
-        System.out.println(doc + ": " + steps.size() + " examples (what they printed: " + transcriptFile + ")\n  "
-                + String.join("\n  ", report));
+        System.out.println(doc + ": " + steps.size() + " examples (what they printed: " + transcriptFile + ")"
+                + report.stream().map(line -> "\n  " + line).collect(Collectors.joining()));
         if (!failures.isEmpty()) {
             fail(doc + ": " + failures.size() + " examples do not do what it says:\n\n"
                     + String.join("\n\n", failures));
