@@ -97,51 +97,65 @@ class DocsIT {
         Path work = linkedCheckout(Files.createDirectories(session.resolve("work")));
         Files.createDirectories(home.resolve("bin"));
         Files.createSymbolicLink(home.resolve("bin/rockpool"), Scripts.root().resolve("bin/rockpool"));
-        Map<String, String> substitutions = substitutions(home);
 
-        List<String> failures = new ArrayList<>();
-        List<String> report = new ArrayList<>();
-        StringBuilder transcript = new StringBuilder();
+        DocRun run = new DocRun(substitutions(home));
         try (DocShell shell = new DocShell(work, session, environment(home));
              Unlinking links = () -> unlink(work, home.resolve("bin"))) {
             for (DocExamples.Step step : steps) {
-                if (step.notRun() != null) {
-                    report.add("not run  " + step.where() + "  " + firstLine(step) + "  (" + step.notRun() + ")");
-                    continue;
-                }
-                if (MAVEN.matcher(step.command()).find()) {
-                    failures.add(step.where() + ": " + step.command() + "\nruns Maven inside the build that runs this "
-                            + "test: say 'not run by the docs test' in its comment");
-                    continue;
-                }
-                DocExamples.Step substituted = step.substituted(substitutions);
-                DocShell.Result result;
-                try {
-                    result = shell.run(substituted.command(), STEP_TIMEOUT);
-                } catch (AssertionError e) {
-                    throw new AssertionError(step.where() + ": " + step.command() + "\n" + e.getMessage()
-                            + (failures.isEmpty() ? "" : "\n\nbefore that:\n" + String.join("\n\n", failures)), e);
-                }
-                transcript.append("$ ").append(step.command()).append("   [").append(step.where()).append(", exit ")
-                        .append(result.exitCode()).append("]\n").append(result.output());
-                String problem = DocExamples.check(substituted, result.exitCode(), result.output());
-                Pending pending = PENDING.stream().filter(p -> p.covers(step)).findFirst().orElse(null);
-                if (pending != null) {
-                    report.add((problem == null ? "pending, now passes (remove it from PENDING)  " : "pending  ")
-                            + step.where() + "  " + firstLine(step) + "  (waits for " + pending.waitsFor() + ")");
-                } else if (problem != null) {
-                    failures.add(step.where() + ": " + step.command() + "\n" + problem);
-                }
+                run.step(shell, step);
             }
         }
         Path transcriptFile = Path.of(Scripts.required("rockpool.docs.transcripts"), session.getFileName() + ".txt");
         Files.createDirectories(transcriptFile.getParent());
-        Files.writeString(transcriptFile, transcript);
+        Files.writeString(transcriptFile, run.transcript);
         System.out.println(doc + ": " + steps.size() + " examples (what they printed: " + transcriptFile + ")"
-                + report.stream().map(line -> "\n  " + line).collect(Collectors.joining()));
-        if (!failures.isEmpty()) {
-            fail(doc + ": " + failures.size() + " examples do not do what it says:\n\n"
-                    + String.join("\n\n", failures));
+                + run.report.stream().map(line -> "\n  " + line).collect(Collectors.joining()));
+        if (!run.failures.isEmpty()) {
+            fail(doc + ": " + run.failures.size() + " examples do not do what it says:\n\n"
+                    + String.join("\n\n", run.failures));
+        }
+    }
+
+    /** One document's run: what failed, what the report lists (not run, pending), and what the commands printed. */
+    private static final class DocRun {
+        final Map<String, String> substitutions;
+        final List<String> failures = new ArrayList<>();
+        final List<String> report = new ArrayList<>();
+        final StringBuilder transcript = new StringBuilder();
+
+        DocRun(Map<String, String> substitutions) {
+            this.substitutions = substitutions;
+        }
+
+        void step(DocShell shell, DocExamples.Step step) throws IOException, InterruptedException {
+            if (step.notRun() != null) {
+                report.add("not run  " + step.where() + "  " + firstLine(step) + "  (" + step.notRun() + ")");
+                return;
+            }
+            if (MAVEN.matcher(step.command()).find()) {
+                failures.add(step.where() + ": " + step.command() + "\nruns Maven inside the build that runs this "
+                        + "test: say 'not run by the docs test' in its comment");
+                return;
+            }
+            DocExamples.Step substituted = step.substituted(substitutions);
+            DocShell.Result result;
+            try {
+                result = shell.run(substituted.command(), STEP_TIMEOUT);
+            } catch (AssertionError e) {
+                throw new AssertionError(step.where() + ": " + step.command() + "\n" + e.getMessage()
+                        + (failures.isEmpty() ? "" : "\n\nbefore that:\n" + String.join("\n\n", failures)), e);
+            }
+            transcript.append("$ ").append(step.command()).append("   [").append(step.where()).append(", exit ")
+                    .append(result.exitCode()).append("]\n").append(result.output())
+                    .append(result.output().isEmpty() || result.output().endsWith("\n") ? "" : "\n");
+            String problem = DocExamples.check(substituted, result.exitCode(), result.output());
+            Pending pending = PENDING.stream().filter(p -> p.covers(step)).findFirst().orElse(null);
+            if (pending != null) {
+                report.add((problem == null ? "pending, now passes (remove it from PENDING)  " : "pending  ")
+                        + step.where() + "  " + firstLine(step) + "  (waits for " + pending.waitsFor() + ")");
+            } else if (problem != null) {
+                failures.add(step.where() + ": " + step.command() + "\n" + problem);
+            }
         }
     }
 
