@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rockpool.pool.AppendResult;
 import dev.rockpool.pool.ErrorKind;
 import dev.rockpool.pool.JsonData;
 import dev.rockpool.pool.Message;
@@ -36,20 +35,35 @@ public final class Envelope {
 
     /** The envelope as a tree, for jq. Parses the data. */
     public static ObjectNode tree(Message m) {
+        return tree(m.seq(), m.timeNanos(), m.tags(), m.origin(), data(m));
+    }
+
+    /**
+     * The envelope of a message that is not in a pool yet, as the sink connector's filter sees a record: no
+     * {@code seq}, and {@code time} as given ({@code null} when {@code timeNanos} is null).
+     */
+    public static ObjectNode tree(Long timeNanos, List<String> tags, Origin origin, JsonNode data) {
+        return tree(null, timeNanos, tags, origin, data);
+    }
+
+    private static ObjectNode tree(Long seq, Long timeNanos, List<String> tags, Origin origin, JsonNode data) {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
-        node.put("seq", m.seq());
-        node.put("time", TimeFormat.format(m.timeNanos()));
-        ObjectNode meta = node.putObject("meta");
-        ArrayNode tags = meta.putArray("tags");
-        for (String tag : m.tags()) {
-            tags.add(tag);
+        if (seq != null) {
+            node.put("seq", seq);
         }
-        Origin origin = m.origin();
+        if (timeNanos != null) {
+            node.put("time", TimeFormat.format(timeNanos));
+        } else {
+            node.putNull("time");
+        }
+        ObjectNode meta = node.putObject("meta");
+        ArrayNode tagArray = meta.putArray("tags");
+        tags.forEach(tagArray::add);
         if (origin != null) {
             meta.putObject("origin").put("topic", origin.topic()).put("partition", origin.partition())
                     .put("offset", origin.offset());
         }
-        node.set("data", data(m));
+        node.set("data", data);
         return node;
     }
 
@@ -88,16 +102,6 @@ public final class Envelope {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
-    }
-
-    /** The receipt of an append: {@code {"seq":N,"time":"...","meta":{"tags":[...]}}}. */
-    public static ObjectNode receipt(AppendResult result, List<String> tags) {
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
-        node.put("seq", result.seq());
-        node.put("time", TimeFormat.format(result.timeNanos()));
-        ArrayNode array = node.putObject("meta").putArray("tags");
-        tags.forEach(array::add);
-        return node;
     }
 
     private static void writeMeta(JsonGenerator g, List<String> tags, Origin origin) throws IOException {

@@ -95,13 +95,22 @@ public final class TimeFormat {
         }
     }
 
-    /** A time given as a duration before {@code nowNanos} ({@code 30m}) or as an RFC 3339 time. */
+    /**
+     * A time given as a duration before {@code nowNanos} ({@code 30m}) or as an RFC 3339 time; a Usage error naming
+     * both forms for anything else.
+     */
     public static long parseSince(String text, long nowNanos) {
-        String t = text.trim();
-        if (!t.isEmpty() && Character.isDigit(t.charAt(t.length() - 1)) || t.contains("T") || t.contains("-")) {
-            return parseRfc3339(t);
+        try {
+            String t = text.trim();
+            if (!t.isEmpty() && Character.isDigit(t.charAt(t.length() - 1)) || t.contains("T") || t.contains("-")) {
+                return parseRfc3339(t);
+            }
+            return nowNanos - parseDuration(t);
+        } catch (PoolException e) {
+            throw new PoolException(ErrorKind.USAGE, "invalid time '" + text + "': expected a duration ago (a "
+                    + "number with a unit: ms, s, m, h or d, e.g. 30m) or an RFC 3339 time (e.g. "
+                    + "2026-11-22T01:02:03Z)");
         }
-        return nowNanos - parseDuration(t);
     }
 
     /** Now in ns since the epoch. */

@@ -129,8 +129,7 @@ public final class Cursor implements AutoCloseable {
                     physical = framePhysical;
                     throw new PoolException(ErrorKind.RETENTION_GAP, "messages from seq " + gap.firstMissingSeq()
                             + " were overwritten before they were read: " + gap.count() + " lost, oldest now "
-                            + seq, map.path, gap.firstMissingSeq(), null,
-                            "use a larger pool, read faster, or accept gaps (on-gap continue)", null);
+                            + seq, map.path, gap.firstMissingSeq(), null, null, null);
                 }
                 gapListener.onGap(gap);
             }

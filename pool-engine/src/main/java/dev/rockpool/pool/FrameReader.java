@@ -118,7 +118,6 @@ final class FrameReader {
 
     private PoolException corrupt(long position, Long seq, String what) {
         long offset = map.ringOffset + map.physical(position);
-        return new PoolException(ErrorKind.CORRUPT, what + " at offset=" + offset, map.path, seq, offset,
-                "run: rockpool doctor " + PoolDirectory.nameOf(map.path), null);
+        return new PoolException(ErrorKind.CORRUPT, what + " at offset=" + offset, map.path, seq, offset, null, null);
     }
 }

@@ -97,9 +97,4 @@ final class FrameScan {
     String problem() {
         return problem;
     }
-
-    /** Where the scan would continue. */
-    long nextPosition() {
-        return next;
-    }
 }

@@ -14,6 +14,6 @@ public enum GapPolicy {
                 return p;
             }
         }
-        throw new PoolException(ErrorKind.USAGE, "on-gap=" + text + ": expected continue or fail");
+        throw new PoolException(ErrorKind.USAGE, "gap policy '" + text + "': expected continue or fail");
     }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.regex.Pattern;
 
 /**
  * The data of a message: a JSON object as compact UTF-8 text. Built only through the factories, which validate and
@@ -28,6 +29,9 @@ public final class JsonData {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+
+    /** The parser's description of its input and a position in it ({@code [Source: ...; line: 1, column: 6]}). */
+    private static final Pattern SOURCE_NOISE = Pattern.compile("\\[Source: [^;]*; line: (\\d+), column: (\\d+)\\]");
 
     private final byte[] bytes;
 
@@ -173,12 +177,18 @@ public final class JsonData {
         }
     }
 
+    /**
+     * What the parser found wrong and where (line and column within the parsed text), without the parser's own
+     * description of its input source ({@code [Source: REDACTED ...]}), which means nothing to a user: positions it
+     * names inside its message stay, as {@code line L, column C}.
+     */
     private static PoolException invalid(IOException e) {
         if (e instanceof JsonProcessingException) {
             JsonProcessingException j = (JsonProcessingException) e;
+            String what = SOURCE_NOISE.matcher(String.valueOf(j.getOriginalMessage())).replaceAll("line $1, column $2");
             String where = j.getLocation() == null ? ""
                     : " (line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")";
-            return new PoolException(ErrorKind.USAGE, "invalid JSON: " + j.getOriginalMessage() + where);
+            return new PoolException(ErrorKind.USAGE, "invalid JSON: " + what + where);
         }
         return new PoolException(ErrorKind.USAGE, "invalid JSON: " + e.getMessage());
     }

@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -79,7 +80,7 @@ public final class Pool implements AutoCloseable {
         long ringOffset = IndexDescriptor.ringOffset(indexCapacity);
         long ringCapacity = Math.min(size - ringOffset, Integer.MAX_VALUE) & -FrameDescriptor.ALIGNMENT;
         if (ringCapacity < PoolOptions.MIN_SIZE / 2) {
-            throw new PoolException(ErrorKind.USAGE, "index-capacity=" + indexCapacity + " leaves only "
+            throw new PoolException(ErrorKind.USAGE, "an index of " + indexCapacity + " slots leaves only "
                     + Math.max(ringCapacity, 0) + " bytes of ring in a " + size + "-byte pool", file);
         }
         if (Files.exists(file)) {
@@ -101,7 +102,7 @@ public final class Pool implements AutoCloseable {
         } catch (FileAlreadyExistsException e) {
             throw new PoolException(ErrorKind.ALREADY_EXISTS, "pool already exists: " + file, file);
         } catch (NoSuchFileException e) {
-            throw new PoolException(ErrorKind.NOT_FOUND, "pool directory does not exist: " + file.getParent(), file);
+            throw new PoolException(ErrorKind.NOT_FOUND, "pool directory not found: " + file.getParent(), file);
         } catch (IOException e) {
             throw PoolException.io(file, "cannot create pool", e);
         } finally {
@@ -144,8 +145,7 @@ public final class Pool implements AutoCloseable {
             }
             shared = SharedChannel.acquire(file);
         } catch (NoSuchFileException e) {
-            throw new PoolException(ErrorKind.NOT_FOUND, "no such pool: " + file, file)
-                    .withHint("create it with: rockpool pool create " + PoolDirectory.nameOf(file));
+            throw new PoolException(ErrorKind.NOT_FOUND, "pool not found: " + file, file);
         } catch (IOException e) {
             throw PoolException.io(file, "cannot open pool", e);
         }
@@ -233,14 +233,47 @@ public final class Pool implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             metas[i] = encodeChecked(drafts.get(i));
         }
-        List<AppendResult> results = new ArrayList<>(n);
+        return Arrays.asList(writeBatch(drafts, metas, n, durability));
+    }
+
+    /**
+     * Appends every draft the pool accepts under one lock acquisition and one publish, and reports the drafts it
+     * refuses (too large, a tag too long) instead of failing the batch: with {@link BadDraftPolicy#STOP} nothing
+     * after the first refused draft is appended, with {@link BadDraftPolicy#SKIP} everything else is. Storage
+     * failures (Busy, Io, Permission, Corrupt) still throw, and then nothing of the batch was published.
+     */
+    public BatchResult appendBatch(List<Draft> drafts, Durability durability, BadDraftPolicy policy) {
+        checkWritable();
+        int n = drafts.size();
+        byte[][] metas = new byte[n][];
+        List<BatchResult.Rejection> rejections = new ArrayList<>();
+        int end = n;
+        for (int i = 0; i < end; i++) {
+            try {
+                metas[i] = encodeChecked(drafts.get(i));
+            } catch (PoolException e) {
+                rejections.add(new BatchResult.Rejection(i, e));
+                end = policy == BadDraftPolicy.STOP ? i : end;
+            }
+        }
+        return new BatchResult(writeBatch(drafts, metas, end, durability), rejections);
+    }
+
+    /** Writes the drafts before {@code end} that have a meta, under one lock and one publish; receipts by index. */
+    private AppendResult[] writeBatch(List<Draft> drafts, byte[][] metas, int end, Durability durability) {
+        AppendResult[] receipts = new AppendResult[end];
+        if (Arrays.stream(metas, 0, end).allMatch(meta -> meta == null)) {
+            return receipts;
+        }
         boolean takenOver = lock.acquire();
         try {
             Writer w = writer.begin(takenOver);
             long from = w.tail;
             long time = w.now();
-            for (int i = 0; i < n; i++) {
-                results.add(w.write(metas[i], drafts.get(i).data().bytes(), time));
+            for (int i = 0; i < end; i++) {
+                if (metas[i] != null) {
+                    receipts[i] = w.write(metas[i], drafts.get(i).data().bytes(), time);
+                }
             }
             w.publish(from, durability);
         } catch (RuntimeException | Error e) {
@@ -249,7 +282,7 @@ public final class Pool implements AutoCloseable {
         } finally {
             lock.release();
         }
-        return results;
+        return receipts;
     }
 
     /**
@@ -264,12 +297,29 @@ public final class Pool implements AutoCloseable {
         }
     }
 
-    private void checkWritable() {
+    /**
+     * Why this handle cannot append (the system's reason the file could not be opened for writing, or that it has no
+     * write permission bit at all), or null when it can. Decided once, when the file is opened.
+     */
+    public String readOnlyReason() {
+        return shared.readOnlyReason;
+    }
+
+    /** Throws Permission (naming the reason) unless this handle can append; appends check it themselves. */
+    public void checkWritable() {
         checkOpen();
-        if (!shared.writable()) {
+        if (shared.readOnlyReason != null) {
             throw new PoolException(ErrorKind.PERMISSION, "pool is read-only for this process ("
                     + shared.readOnlyReason + ")", path);
         }
+    }
+
+    /**
+     * True if the file at this pool's path is gone or is another file (deleted, or deleted and created again): this
+     * handle then reads and writes a file that nobody opens by that name any more. One {@code stat}.
+     */
+    public boolean replacedOnDisk() {
+        return !shared.key.equals(SharedChannel.fileKey(path));
     }
 
     /** The encoded meta of a draft, after checking that the whole message fits in the ring. */
@@ -277,9 +327,7 @@ public final class Pool implements AutoCloseable {
         byte[] meta = MetaCodec.encode(draft.tags(), draft.origin());
         long frameLength = (long) HEADER_LENGTH + meta.length + draft.data().length();
         if (frameLength > map.ringCapacity || FrameDescriptor.align((int) frameLength) > map.ringCapacity) {
-            throw new PoolException(ErrorKind.USAGE, "message too large: " + frameLength
-                    + " bytes with its frame header; this pool holds at most " + map.ringCapacity
-                    + " bytes per message", path, null, null, "create a larger pool (--size)", null);
+            throw new MessageTooLargeException(path, frameLength, map.ringCapacity);
         }
         return meta;
     }
@@ -421,7 +469,7 @@ public final class Pool implements AutoCloseable {
                 if (!FrameDescriptor.isPlausible(length, type, map.frameMetaLength(headPhysical), headPhysical,
                         map.ringCapacity)) {
                     throw PoolException.corrupt(path, map.ringOffset + headPhysical, "bad frame at the head of the"
-                            + " ring: length=" + length + " type=" + type + "; run rockpool doctor");
+                            + " ring: length=" + length + " type=" + type);
                 }
                 if (type == TYPE_MESSAGE && countMessages) {
                     count--;
@@ -527,8 +575,25 @@ public final class Pool implements AutoCloseable {
     }
 
     /**
-     * The position of the first frame at or after {@code seq} by a header scan from head, or of the frame of
-     * {@code seq} exactly when {@code exact}; -1 if none. Used when the index slot is stale.
+     * The message with this seq. NotFound, naming the seq, if it is not in the pool: the message says whether it was
+     * overwritten or not written yet, and which seqs the pool holds.
+     */
+    public Message fetch(long seq) {
+        Optional<Message> m = get(seq);
+        if (m.isPresent()) {
+            return m.get();
+        }
+        PoolInfo info = info();
+        String why = seq < 1 ? "seqs start at 1" : seq >= info.nextSeq() ? "not written yet" : "overwritten";
+        String bounds = info.messageCount() == 0 ? "the pool is empty"
+                : "it holds seq " + info.oldestSeq() + " to " + info.newestSeq();
+        throw new PoolException(ErrorKind.NOT_FOUND, "message not found: seq " + seq + " (" + why + "; " + bounds
+                + ")", path, seq, null, null, null);
+    }
+
+    /**
+     * The position of the frame of {@code seq} by a header scan from head, or -1 if there is none (overwritten, not
+     * written yet, or a damaged frame before it). Used when the index slot is stale.
      */
     private long locate(long seq, long head, long tail) {
         FrameScan scan = new FrameScan(map, head, tail);
@@ -574,7 +639,7 @@ public final class Pool implements AutoCloseable {
         return new Cursor(this, map, start, policy, listener);
     }
 
-    /** Position of the first frame whose seq is at least {@code seq}, and whether the seq itself was overwritten. */
+    /** Position of the first frame whose seq is at least {@code seq}, or {@code tail} if there is none yet. */
     long positionOfSeq(long seq, long head, long tail) {
         long position = indexedPosition(seq, head, tail);
         if (position >= 0) {

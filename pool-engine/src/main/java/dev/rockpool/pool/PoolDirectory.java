@@ -154,7 +154,7 @@ public final class PoolDirectory {
         try {
             Files.delete(file);
         } catch (NoSuchFileException e) {
-            throw new PoolException(ErrorKind.NOT_FOUND, "no such pool: " + poolRef, file);
+            throw new PoolException(ErrorKind.NOT_FOUND, "pool not found: " + poolRef, file);
         } catch (IOException e) {
             throw PoolException.io(file, "cannot delete pool", e);
         }

@@ -10,8 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -33,12 +36,14 @@ final class SharedChannel {
 
     final Object key;
     final FileChannel channel;
-    /** Why the file could not be opened for writing (the system's reason), or null when it is {@link #writable}. */
+    /**
+     * Why the file is not written through this channel (the system's reason it could not be opened for writing, or
+     * that it has no write permission bit), or null when it is {@link #writable}.
+     */
     final String readOnlyReason;
     /** Threads of this JVM that found the lock word taken wait here, so only one of them spins on the word. */
     final ReentrantLock contended = new ReentrantLock();
     private int references;
-    private FileLock liveness;
 
     private SharedChannel(Object key, FileChannel channel, String readOnlyReason) {
         this.key = key;
@@ -51,36 +56,76 @@ final class SharedChannel {
         return readOnlyReason == null;
     }
 
+    /**
+     * The identity of the file at {@code file} (its inode, or its real path where the file system has no file keys),
+     * or null if there is no file there. Two handles are of the same file exactly when their keys are equal.
+     */
+    static Object fileKey(Path file) {
+        try {
+            return keyOf(file);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static Object keyOf(Path file) throws IOException {
+        Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        return key != null ? key : file.toRealPath().toString();
+    }
+
     /** The shared channel of a file, opened read-write if allowed, else read-only. */
     static SharedChannel acquire(Path file) throws IOException {
-        Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
-        if (key == null) {
-            key = file.toRealPath().toString();
-        }
+        Object key = keyOf(file);
         synchronized (OPEN) {
             SharedChannel shared = OPEN.get(key);
             if (shared == null) {
-                FileChannel ch;
-                String readOnlyReason = null;
-                try {
-                    ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                } catch (FileSystemException e) {
-                    // Not writable by this process: permission bits (EACCES), an immutable file (EPERM) or a
-                    // read-only file system (EROFS). Readers still work; appends are refused with this reason. Any
-                    // other failure fails the read-only open below as well and is reported from there.
-                    ch = FileChannel.open(file, StandardOpenOption.READ);
-                    readOnlyReason = e.getReason() != null ? e.getReason()
-                            : e instanceof AccessDeniedException ? "Permission denied" : e.getClass().getSimpleName();
-                }
-                shared = new SharedChannel(key, ch, readOnlyReason);
-                if (shared.writable()) {
-                    shared.holdLiveness();
-                }
+                shared = open(key, file);
                 OPEN.put(key, shared);
             }
             shared.references++;
             return shared;
         }
+    }
+
+    private static SharedChannel open(Object key, Path file) throws IOException {
+        String readOnlyReason = withoutWriteBits(file);
+        FileChannel ch = null;
+        if (readOnlyReason == null) {
+            try {
+                ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            } catch (FileSystemException e) {
+                // Not writable by this process: permission bits (EACCES), an immutable file (EPERM) or a read-only
+                // file system (EROFS). Readers still work; appends are refused with this reason. Any other failure
+                // fails the read-only open below as well and is reported from there.
+                readOnlyReason = e.getReason() != null ? e.getReason()
+                        : e instanceof AccessDeniedException ? "Permission denied" : e.getClass().getSimpleName();
+            }
+        }
+        if (ch == null) {
+            ch = FileChannel.open(file, StandardOpenOption.READ);
+        }
+        SharedChannel shared = new SharedChannel(key, ch, readOnlyReason);
+        if (shared.writable()) {
+            shared.holdLiveness();
+        }
+        return shared;
+    }
+
+    /**
+     * A file with no write permission bit at all was made read-only on purpose: it is not written, not even by root
+     * (whom the kernel would let). Null when some write bit is set or the file system has no POSIX permissions.
+     */
+    private static String withoutWriteBits(Path file) throws IOException {
+        Set<PosixFilePermission> permissions;
+        try {
+            permissions = Files.getPosixFilePermissions(file);
+        } catch (UnsupportedOperationException e) {
+            return null;
+        }
+        boolean anyWrite = permissions.contains(PosixFilePermission.OWNER_WRITE)
+                || permissions.contains(PosixFilePermission.GROUP_WRITE)
+                || permissions.contains(PosixFilePermission.OTHERS_WRITE);
+        return anyWrite ? null : "the file has no write permission bit: " + PosixFilePermissions.toString(permissions);
     }
 
     /** Drops one reference; the last one closes the channel (and with it the liveness lock). */
@@ -97,12 +142,12 @@ final class SharedChannel {
         }
     }
 
+    /** Takes this process's liveness byte; the lock lives as long as the channel (nothing else releases it). */
     private void holdLiveness() throws IOException {
         try {
-            liveness = channel.tryLock(livenessOffset(WriterLock.OWN_TOKEN), 1, false);
+            channel.tryLock(livenessOffset(WriterLock.OWN_TOKEN), 1, false);
         } catch (OverlappingFileLockException e) {
             // Another class loader's copy of this class in the same JVM already holds it for this process.
-            liveness = null;
         }
     }
 

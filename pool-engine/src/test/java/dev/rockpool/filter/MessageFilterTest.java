@@ -1,7 +1,9 @@
 package dev.rockpool.filter;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rockpool.pool.Draft;
 import dev.rockpool.pool.Message;
+import dev.rockpool.pool.Origin;
 import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolException;
 import dev.rockpool.pool.PoolOptions;
@@ -51,6 +53,20 @@ class MessageFilterTest {
         assertEquals("2026-11-22T01:02:03.45Z", TimeFormat.format(TimeFormat.parseRfc3339("2026-11-22T01:02:03.450Z")));
         assertEquals("1970-01-01T00:00:00Z", TimeFormat.format(0));
         assertEquals(1_800_000_000_000L, TimeFormat.parseDuration("30m"));
+        ObjectNode draft = Envelope.tree(null, List.of("a"), new Origin("t", 1, 2), Envelope.data(m));
+        assertEquals("{\"time\":null,\"meta\":{\"tags\":[\"a\"],\"origin\":{\"topic\":\"t\",\"partition\":1,"
+                + "\"offset\":2}},\"data\":{\"a\":\"é\"}}", draft.toString(), "a record not in a pool yet: no seq");
+    }
+
+    @Test
+    void sinceTakesADurationOrATimeAndNamesBothWhenGivenNeither() {
+        assertEquals(1_000L - 500_000_000L, TimeFormat.parseSince("500ms", 1_000L));
+        assertEquals(TimeFormat.parseRfc3339("2026-11-22T01:02:03Z"), TimeFormat.parseSince("2026-11-22T01:02:03Z", 0));
+        for (String bad : List.of("yesterday", "2026-13-01", "5x", "")) {
+            String message = assertThrows(PoolException.class, () -> TimeFormat.parseSince(bad, 0)).getMessage();
+            assertTrue(message.contains("a duration") && message.contains("30m") && message.contains("RFC 3339"),
+                    message);
+        }
     }
 
     @Test

@@ -59,6 +59,16 @@ class JsonDataTest {
         assertThrows(PoolException.class, () -> JsonData.parse(truncatedUtf8));
     }
 
+    @Test
+    void errorsSayWhatAndWhereWithoutTheParsersSourceDescription() {
+        for (String json : List.of("{\"a\":1", "{\"a\":[1,2}", "{\"a\":tru}", "{\n\"a\": 1,\n}")) {
+            String message = assertThrows(PoolException.class, () -> JsonData.parse(json)).getMessage();
+            assertTrue(message.startsWith("invalid JSON: "), message);
+            assertTrue(message.matches(".*\\(line \\d+, column \\d+\\)$"), message);
+            assertFalse(message.contains("Source:") || message.contains("REDACTED"), message);
+        }
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

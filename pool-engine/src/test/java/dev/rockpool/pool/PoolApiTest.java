@@ -24,6 +24,7 @@ import static dev.rockpool.pool.PoolTesting.assertConsistent;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -114,7 +115,10 @@ class PoolApiTest {
                     () -> pool.append(Draft.of(PoolTesting.sized(2, (int) ring + 1))));
             assertEquals(ErrorKind.USAGE, e.kind());
             assertTrue(e.getMessage().contains("message too large: " + (ring + 1)), e.getMessage());
-            assertTrue(e.hint().contains("--size"));
+            MessageTooLargeException tooLarge = assertInstanceOf(MessageTooLargeException.class, e);
+            assertEquals(ring + 1, tooLarge.frameLength());
+            assertEquals(ring, tooLarge.limit(), "the facts a front end turns into its own hint");
+            assertNull(e.hint(), "the engine speaks no front end's flags");
             String tooLongTag = "t".repeat(MetaCodec.MAX_STRING_BYTES + 1);
             PoolException t = assertThrows(PoolException.class, () -> pool.append(Draft.of("{}", tooLongTag)));
             assertEquals(ErrorKind.USAGE, t.kind());
@@ -154,6 +158,97 @@ class PoolApiTest {
             assertNull(c.next());
             assertEquals(List.of(), pool.appendBatch(List.of(), Durability.FAST));
             assertConsistent(pool);
+        }
+    }
+
+    @Test
+    void batchWithRejectionsAppendsTheGoodDraftsUnderOnePublish() {
+        try (Pool pool = newPool()) {
+            int tooLarge = (int) pool.maxFrameLength() + 8;
+            List<Draft> drafts = List.of(Draft.of("{\"a\":1}"), Draft.of(PoolTesting.sized(9, tooLarge)),
+                    Draft.of("{\"a\":3}"), Draft.of("{}", "t".repeat(MetaCodec.MAX_STRING_BYTES + 1)),
+                    Draft.of("{\"a\":5}"));
+            Cursor c = pool.cursor(Start.latest());
+
+            BatchResult skip = pool.appendBatch(drafts, Durability.FAST, BadDraftPolicy.SKIP);
+            assertEquals(List.of(1, 3), skip.rejections().stream().map(BatchResult.Rejection::index).toList());
+            assertInstanceOf(MessageTooLargeException.class, skip.rejections().get(0).error());
+            assertEquals(ErrorKind.USAGE, skip.rejections().get(1).error().kind());
+            assertEquals(List.of(1L, 2L, 3L), skip.receipts().stream().map(AppendResult::seq).toList());
+            assertEquals(1, skip.receipt(0).seq());
+            assertNull(skip.receipt(1));
+            assertEquals(2, skip.receipt(2).seq());
+            assertEquals(3, skip.receipt(4).seq());
+            assertEquals(skip.receipt(0).timeNanos(), skip.receipt(4).timeNanos(), "one publish, one time");
+            assertEquals(List.of("{\"a\":1}", "{\"a\":3}", "{\"a\":5}"),
+                    List.of(c.next().dataString(), c.next().dataString(), c.next().dataString()));
+
+            BatchResult stop = pool.appendBatch(drafts, Durability.FAST, BadDraftPolicy.STOP);
+            assertEquals(List.of(1), stop.rejections().stream().map(BatchResult.Rejection::index).toList(),
+                    "only the first refused draft is reported");
+            assertEquals(List.of(4L), stop.receipts().stream().map(AppendResult::seq).toList(),
+                    "the drafts before it, nothing after it");
+            assertNull(stop.receipt(2));
+            assertEquals(4, pool.info().messageCount());
+
+            BatchResult none = pool.appendBatch(List.of(drafts.get(1)), Durability.FAST, BadDraftPolicy.SKIP);
+            assertEquals(List.of(), none.receipts());
+            assertEquals(5, pool.info().nextSeq(), "no seq used up by refused drafts");
+            assertConsistent(pool);
+        }
+    }
+
+    @Test
+    void fetchNamesTheMissingSeq() {
+        try (Pool pool = newPool()) {
+            appendN(pool, 3);
+            assertEquals(2, pool.fetch(2).seq());
+            PoolException later = assertThrows(PoolException.class, () -> pool.fetch(9));
+            assertEquals(ErrorKind.NOT_FOUND, later.kind());
+            assertEquals(9L, later.seq());
+            assertTrue(later.getMessage().startsWith("message not found: seq 9 (not written yet; it holds seq 1 to 3"),
+                    later.getMessage());
+            assertEquals(pool.path(), later.path());
+            assertTrue(assertThrows(PoolException.class, () -> pool.fetch(0)).getMessage().contains("seq 0"));
+        }
+    }
+
+    @Test
+    void replacedOnDiskNoticesADeletedOrRecreatedFile() throws Exception {
+        Path file = dir.resolve("r.pool");
+        try (Pool pool = Pool.create(file, PoolOptions.ofSize(PoolOptions.MIN_SIZE))) {
+            assertFalse(pool.replacedOnDisk());
+            try (Pool same = Pool.open(file)) {
+                assertFalse(same.replacedOnDisk());
+            }
+            Files.delete(file);
+            assertTrue(pool.replacedOnDisk(), "deleted");
+            Pool.create(file, PoolOptions.ofSize(PoolOptions.MIN_SIZE)).close();
+            assertTrue(pool.replacedOnDisk(), "another file at the same path");
+            try (Pool again = Pool.open(file)) {
+                assertFalse(again.replacedOnDisk());
+            }
+        }
+    }
+
+    @Test
+    void aFileWithoutWriteBitsIsReadOnlyForEveryone() throws Exception {
+        Path file = dir.resolve("ro.pool");
+        Pool.create(file, PoolOptions.ofSize(PoolOptions.MIN_SIZE)).close();
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        try (Pool pool = Pool.open(file)) {
+            assertNotNull(pool.readOnlyReason(), "read-only even for root, whom the kernel would let write");
+            PoolException e = assertThrows(PoolException.class, pool::checkWritable);
+            assertEquals(ErrorKind.PERMISSION, e.kind());
+            assertEquals(ErrorKind.PERMISSION,
+                    assertThrows(PoolException.class, () -> pool.append(Draft.of("{}"))).kind());
+            assertEquals(0, pool.info().messageCount());
+        } finally {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        try (Pool pool = Pool.open(file)) {
+            assertNull(pool.readOnlyReason());
+            pool.checkWritable();
         }
     }
 
