@@ -1,7 +1,5 @@
 package dev.rockpool.cli;
 
-import dev.rockpool.pool.ErrorKind;
-import dev.rockpool.pool.PoolException;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -22,26 +20,29 @@ final class CompletionCommand implements Callable<Integer> {
     @ParentCommand
     Rockpool root;
 
+    /** The shells a script is made for. */
+    enum Shell {
+        BASH, ZSH;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     @Parameters(index = "0", paramLabel = "SHELL", description = "bash or zsh.")
-    String shell;
+    Shell shell;
 
     @Override
     public Integer call() {
         String script = AutoComplete.bash("rockpool", Rockpool.commandLine(root.io()));
         Output out = new Output(root.io().out());
-        switch (shell.toLowerCase(Locale.ROOT)) {
-            case "bash":
-                out.line(script);
-                break;
-            case "zsh":
-                out.line("# rockpool completion for zsh, through bash compatibility (bashcompinit)");
-                out.line("autoload -U +X compinit && compinit");
-                out.line("autoload -U +X bashcompinit && bashcompinit");
-                out.line(script);
-                break;
-            default:
-                throw new PoolException(ErrorKind.USAGE, "shell=" + shell + ": expected bash or zsh");
+        if (shell == Shell.ZSH) {
+            out.line("# rockpool completion for zsh, through bash compatibility (bashcompinit)");
+            out.line("autoload -U +X compinit && compinit");
+            out.line("autoload -U +X bashcompinit && bashcompinit");
         }
+        out.line(script);
         out.flush();
         return 0;
     }

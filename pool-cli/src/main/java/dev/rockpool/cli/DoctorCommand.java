@@ -8,15 +8,17 @@ import dev.rockpool.pool.ErrorKind;
 import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolDirectory;
 import dev.rockpool.pool.PoolException;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -30,84 +32,101 @@ final class DoctorCommand implements Callable<Integer> {
     @ParentCommand
     Rockpool root;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "POOL", description = "Pool name (or a path).")
-    String poolRef;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Which which;
 
-    @Option(names = "--all", description = "Validate every pool of the directory.")
-    boolean all;
+    /** One pool, or all of them. */
+    static final class Which {
+        @Parameters(index = "0", paramLabel = "POOL", converter = PoolRef.Converter.class,
+                description = "Pool name (or a path).")
+        PoolRef pool;
 
-    @Option(names = "--json", description = "Print {\"reports\":[...]} instead of text.")
-    boolean json;
+        @Option(names = "--all", description = "Validate every pool of the directory.")
+        boolean all;
+    }
+
+    @Mixin
+    Options.Json output;
 
     @Override
     public Integer call() {
         Io io = root.io();
-        if (all == (poolRef != null)) {
-            throw new PoolException(ErrorKind.USAGE, "give either POOL or --all");
-        }
-        PoolDirectory dir = root.directory();
-        List<String> names = new ArrayList<>();
-        List<Path> files = new ArrayList<>();
-        if (all) {
-            for (Path p : dir.list()) {
-                names.add(PoolDirectory.nameOf(p));
-                files.add(p);
-            }
-        } else {
-            Path file = dir.pathOf(Rockpool.checkRef(poolRef));
-            if (!Files.exists(file)) {
-                throw new PoolException(ErrorKind.NOT_FOUND, "no such pool: " + file, file);
-            }
-            names.add(poolRef);
-            files.add(file);
-        }
+        Map<String, Path> targets = targets();
         Output out = new Output(io.out());
         ArrayNode reports = JsonNodeFactory.instance.arrayNode();
         int corrupt = 0;
         Path firstCorrupt = null;
-        for (int i = 0; i < files.size(); i++) {
-            DoctorReport report = Pool.doctor(files.get(i));
+        for (Map.Entry<String, Path> target : targets.entrySet()) {
+            DoctorReport report = Pool.doctor(target.getValue());
             if (!report.clean()) {
                 corrupt++;
-                firstCorrupt = firstCorrupt == null ? files.get(i) : firstCorrupt;
+                firstCorrupt = firstCorrupt == null ? target.getValue() : firstCorrupt;
             }
-            ObjectNode r = reports.addObject();
-            r.put("pool", names.get(i));
-            r.put("path", report.path().toString());
-            r.put("status", report.clean() ? "ok" : "corrupt");
-            r.put("messages", report.messageCount());
-            ArrayNode issues = r.putArray("issues");
-            for (DoctorReport.Issue issue : report.issues()) {
-                ObjectNode o = issues.addObject().put("message", issue.message());
-                if (issue.seq() != null) {
-                    o.put("seq", issue.seq());
-                }
-                if (issue.offset() != null) {
-                    o.put("offset", issue.offset());
-                }
-            }
-            ArrayNode notes = r.putArray("notes");
-            report.notes().forEach(notes::add);
-            if (!json) {
-                out.line((report.clean() ? "OK       " : "CORRUPT  ") + names.get(i) + "  (" + report.messageCount()
-                        + " messages, " + report.path() + ")");
-                for (DoctorReport.Issue issue : report.issues()) {
-                    out.line("  issue: " + issue);
-                }
-                for (String note : report.notes()) {
-                    out.line("  note: " + note);
-                }
+            reports.add(json(target.getKey(), report));
+            if (!output.json) {
+                text(out, target.getKey(), report);
             }
         }
-        if (json) {
+        if (output.json) {
             out.line(PoolCommand.render(io, PoolCommand.wrap("reports", reports)));
         }
         out.flush();
         if (corrupt > 0) {
-            throw new PoolException(ErrorKind.CORRUPT, corrupt + " of " + files.size() + " pools corrupt",
+            throw new PoolException(ErrorKind.CORRUPT, corrupt + " of " + targets.size() + " pools corrupt",
                     corrupt == 1 ? firstCorrupt : null, null, null,
                     "copy out what is readable (rockpool follow --no-follow), then recreate the pool", null);
         }
         return 0;
+    }
+
+    /** The pools to examine by name: every pool of the directory, or the one named (NotFound if missing). */
+    private Map<String, Path> targets() {
+        PoolDirectory dir = root.directory();
+        Map<String, Path> targets = new LinkedHashMap<>();
+        if (which.all) {
+            for (Path p : dir.list()) {
+                targets.put(PoolDirectory.nameOf(p), p);
+            }
+            return targets;
+        }
+        Path file = dir.pathOf(which.pool.text());
+        if (!Files.exists(file)) {
+            throw Hints.missingPool(new PoolException(ErrorKind.NOT_FOUND, "pool not found: " + file, file),
+                    which.pool);
+        }
+        targets.put(which.pool.text(), file);
+        return targets;
+    }
+
+    private static ObjectNode json(String name, DoctorReport report) {
+        ObjectNode r = JsonNodeFactory.instance.objectNode();
+        r.put("pool", name);
+        r.put("path", report.path().toString());
+        r.put("status", report.clean() ? "ok" : "corrupt");
+        r.put("messages", report.messageCount());
+        ArrayNode issues = r.putArray("issues");
+        for (DoctorReport.Issue issue : report.issues()) {
+            ObjectNode o = issues.addObject().put("message", issue.message());
+            if (issue.seq() != null) {
+                o.put("seq", issue.seq());
+            }
+            if (issue.offset() != null) {
+                o.put("offset", issue.offset());
+            }
+        }
+        ArrayNode notes = r.putArray("notes");
+        report.notes().forEach(notes::add);
+        return r;
+    }
+
+    private static void text(Output out, String name, DoctorReport report) {
+        out.line((report.clean() ? "OK       " : "CORRUPT  ") + name + "  (" + report.messageCount()
+                + " messages, " + report.path() + ")");
+        for (DoctorReport.Issue issue : report.issues()) {
+            out.line("  issue: " + issue);
+        }
+        for (String note : report.notes()) {
+            out.line("  note: " + note);
+        }
     }
 }

@@ -2,6 +2,8 @@ package dev.rockpool.cli;
 
 import dev.rockpool.filter.TimeFormat;
 import dev.rockpool.pool.AppendResult;
+import dev.rockpool.pool.BadDraftPolicy;
+import dev.rockpool.pool.BatchResult;
 import dev.rockpool.pool.Draft;
 import dev.rockpool.pool.Durability;
 import dev.rockpool.pool.ErrorKind;
@@ -10,10 +12,15 @@ import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolDirectory;
 import dev.rockpool.pool.PoolException;
 import dev.rockpool.pool.PoolOptions;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +31,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +47,8 @@ import java.util.concurrent.Callable;
  * <p>Bad records never half-work: a record that is not one JSON object, or is too large for the pool, is reported
  * with its record and line number. With {@code --errors stop} (default) the good records before it are appended
  * (as plasmite does: the input is a stream, possibly endless) and nothing from the bad record on; exit 2. With
- * {@code --errors skip} it is reported as an {@code ingest_skip} notice and the rest go in; exit 0.
+ * {@code --errors skip} it is reported as an {@code ingest_skip} notice and the rest go in; exit
+ * {@link Rockpool#EXIT_SKIPPED} when any was skipped.
  */
 @Command(name = "feed", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Append one message (DATA), or a stream from stdin or -f FILE: JSON Lines, concatenated "
@@ -54,35 +63,46 @@ final class FeedCommand implements Callable<Integer> {
     @ParentCommand
     Rockpool root;
 
-    @Parameters(index = "0", paramLabel = "POOL", description = "Pool name (or a path containing '/').")
-    String poolRef;
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Options.PoolArgument target;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "DATA",
-            description = "One JSON object to append. Without it, messages are read from -f FILE or stdin.")
+            description = "One JSON object to append. Without it, messages are read from -f FILE or stdin "
+                    + "(DATA and -f exclude each other).")
     String data;
-
-    @Option(names = {"-t", "--tag"}, paramLabel = "TAG", description = "Tag every message (repeatable).")
-    List<String> tags = new ArrayList<>();
-
-    @Option(names = "--create", description = "Create the pool if it does not exist.")
-    boolean create;
-
-    @Option(names = "--create-size", paramLabel = "SIZE",
-            description = "Size of a pool made by --create (default: 64M).")
-    String createSize;
 
     @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Read messages from FILE ('-': stdin).")
     String file;
 
+    @Option(names = {"-t", "--tag"}, paramLabel = "TAG", converter = Converters.Tag.class,
+            description = "Tag every message (repeatable, not empty).")
+    List<String> tags = new ArrayList<>();
+
+    @ArgGroup(exclusive = false)
+    Create create;
+
+    /** {@code --create [--create-size SIZE]}: the size only goes with creating. */
+    static final class Create {
+        @Option(names = "--create", required = true, description = "Create the pool if it does not exist.")
+        boolean create;
+
+        @Option(names = "--create-size", paramLabel = "SIZE", converter = Converters.PoolSize.class,
+                description = "Size of a pool made by --create: 64K to 2G (default: 64M).")
+        Long size;
+    }
+
     @Option(names = "--durability", paramLabel = "fast|flush", defaultValue = "fast",
             description = "fast: readable once appended, survives a process crash; flush: msync before the "
                     + "receipt, survives an OS crash (default: ${DEFAULT-VALUE}).")
-    String durability;
+    Durability durability;
 
     @Option(names = "--errors", paramLabel = "stop|skip", defaultValue = "stop",
             description = "On a bad record: stop (exit 2, nothing from it on is appended) or skip it with a "
-                    + "notice and go on (default: ${DEFAULT-VALUE}).")
-    String errors;
+                    + "notice and go on (exit 10 when any was skipped) (default: ${DEFAULT-VALUE}).")
+    BadDraftPolicy errors;
 
     private Output out;
     private byte[] tagsJson;
@@ -92,51 +112,59 @@ final class FeedCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Io io = root.io();
-        Durability dur = Durability.parse(durability);
-        boolean skip = parseErrors(errors);
-        if (createSize != null && !create) {
-            throw usage("--create-size needs --create");
-        }
         if (data != null && file != null) {
-            throw usage("give either DATA or -f FILE, not both");
+            throw new ParameterException(spec.commandLine(), "DATA and -f FILE exclude each other");
         }
         if (data == null && file == null && io.stdinTerminal()) {
             throw new PoolException(ErrorKind.USAGE, "no input: give DATA, -f FILE, or pipe JSON into stdin",
-                    null, null, null, "e.g. rockpool feed " + poolRef + " '{\"msg\":\"hello\"}'", null);
+                    null, null, null, "e.g. rockpool feed " + target.pool + " '{\"msg\":\"hello\"}'", null);
         }
-        for (String tag : tags) {
-            if (tag.isEmpty()) {
-                throw usage("empty --tag");
-            }
-        }
-        PoolDirectory dir = root.directory();
-        Rockpool.checkRef(poolRef);
-        long size = createSize == null ? PoolOptions.DEFAULT_SIZE : PoolOptions.parseSize(createSize);
         out = Output.discardingWhenClosed(io.out());
         tagsJson = JsonData.MAPPER.writeValueAsBytes(tags);
-
         if (data != null) {
-            // Parse before opening (or creating) the pool: bad input changes nothing.
-            JsonData json = parseRecord(data.getBytes(StandardCharsets.UTF_8), 1, 1);
-            try (Pool pool = open(dir, size)) {
-                AppendResult r;
-                try {
-                    r = pool.append(Draft.of(json, tags), dur);
-                } catch (PoolException e) {
-                    throw e.kind() == ErrorKind.USAGE ? new RecordException(e, 1, 1) : e;
-                }
-                receipt(r);
-            }
-            out.flush();
-            return 0;
+            return feedOne();
         }
-        try (InputStream in = openInput(io); Pool pool = open(dir, size)) {
-            return stream(io, pool, in, dur, skip);
+        // The pool first: a corrupt pool is Corrupt whatever is wrong with the input.
+        try (Pool pool = openOrCreate(); InputStream in = openInput(io)) {
+            return stream(io, pool, in);
         }
     }
 
-    private Pool open(PoolDirectory dir, long size) {
-        return create ? dir.openOrCreate(poolRef, PoolOptions.ofSize(size)) : dir.open(poolRef);
+    /**
+     * Appends DATA. The pool is opened first (a corrupt pool is Corrupt whatever DATA holds); one that
+     * {@code --create} would make is made only once DATA parsed, so bad input changes nothing.
+     */
+    private int feedOne() {
+        Path file = root.directory().pathOf(target.pool.text());
+        Pool pool = create != null && !Files.exists(file) ? null : root.open(target.pool);
+        try {
+            byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
+            JsonData json = parseRecord(bytes, 0, bytes.length, 1, 1);
+            if (pool == null) {
+                pool = openOrCreate();
+            }
+            AppendResult r;
+            try {
+                r = pool.append(Draft.of(json, tags), durability);
+            } catch (PoolException e) {
+                throw e.kind() == ErrorKind.USAGE ? new RecordException(e, 1, 1) : e;
+            }
+            receipt(r);
+        } finally {
+            if (pool != null) {
+                pool.close();
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private Pool openOrCreate() {
+        if (create == null) {
+            return root.open(target.pool);
+        }
+        long size = create.size == null ? PoolOptions.DEFAULT_SIZE : create.size;
+        return root.directory().openOrCreate(target.pool.text(), PoolOptions.ofSize(size));
     }
 
     private InputStream openInput(Io io) {
@@ -147,7 +175,7 @@ final class FeedCommand implements Callable<Integer> {
         try {
             return Files.newInputStream(path);
         } catch (NoSuchFileException e) {
-            throw new PoolException(ErrorKind.NOT_FOUND, "no such input file: " + file, path);
+            throw new PoolException(ErrorKind.NOT_FOUND, "input file not found: " + file, path);
         } catch (AccessDeniedException e) {
             throw new PoolException(ErrorKind.PERMISSION, "cannot read input file: " + file, path);
         } catch (IOException e) {
@@ -155,18 +183,14 @@ final class FeedCommand implements Callable<Integer> {
         }
     }
 
-    private int stream(Io io, Pool pool, InputStream in, Durability dur, boolean skip) throws IOException {
+    private int stream(Io io, Pool pool, InputStream in) throws IOException {
         long maxFrame = pool.maxFrameLength();
         // The reader buffers one record at most; past the pool's limit (or a quarter of the heap) it only counts.
         int maxRecord = (int) Math.min(Math.min(maxFrame, Integer.MAX_VALUE - 16),
                 Math.max(1 << 20, Runtime.getRuntime().maxMemory() / 4));
         long maxBatchBytes = Math.max(1, Math.min(MAX_BATCH_BYTES, maxFrame / 4));
-        Batch batch = new Batch();
-        RecordReader reader = new RecordReader(in, maxRecord, () -> {
-            batch.append(pool, dur, skip, io);
-            out.flush();
-        });
-        long failed = 0;
+        Batch batch = new Batch(pool, io);
+        RecordReader reader = new RecordReader(in, maxRecord, batch::flush);
         while (reader.next()) {
             JsonData json;
             try {
@@ -177,53 +201,34 @@ final class FeedCommand implements Callable<Integer> {
                 json = parseRecord(reader.array(), reader.start(), reader.length(), reader.recordNumber(),
                         reader.recordLine());
             } catch (RecordException e) {
-                batch.append(pool, dur, skip, io);
-                if (!skip) {
-                    out.flush();
-                    throw e;
-                }
-                skipped(io, e);
-                failed++;
+                batch.flush();
+                batch.refused(e);
                 continue;
             }
             batch.add(Draft.of(json, tags), reader.recordNumber(), reader.recordLine(), json.length());
             if (batch.size() >= MAX_BATCH || batch.bytes >= maxBatchBytes) {
-                batch.append(pool, dur, skip, io);
-                out.flush();
+                batch.flush();
             }
         }
-        batch.append(pool, dur, skip, io);
-        out.flush();
-        long ok = batch.appended;
-        failed += batch.failed;
-        if (skip && failed > 0) {
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("total", ok + failed);
-            details.put("ok", ok);
-            details.put("failed", failed);
-            io.notice("ingest_summary", "feed", poolRef, "appended " + ok + " of " + (ok + failed)
-                    + " records; skipped " + failed, details);
-        }
-        return 0;
+        batch.flush();
+        return batch.summary();
     }
 
-    private void skipped(Io io, RecordException e) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("index", e.record());
-        details.put("line", e.line());
-        details.put("error_kind", e.kind().label());
-        details.put("error", e.getCause().getMessage());
-        io.notice("ingest_skip", "feed", poolRef, "skipped " + e.getMessage(), details);
-    }
-
-    /** Messages parsed but not yet appended, with where each came from. */
+    /** Messages parsed but not yet appended, with where each came from, and what the feed did so far. */
     private final class Batch {
-        final List<Draft> drafts = new ArrayList<>(MAX_BATCH);
-        long[] records = new long[MAX_BATCH];
-        long[] lines = new long[MAX_BATCH];
+        private final Pool pool;
+        private final Io io;
+        private final List<Draft> drafts = new ArrayList<>(MAX_BATCH);
+        private long[] records = new long[MAX_BATCH];
+        private long[] lines = new long[MAX_BATCH];
         long bytes;
-        long appended;
-        long failed;
+        private long appended;
+        private long skipped;
+
+        Batch(Pool pool, Io io) {
+            this.pool = pool;
+            this.io = io;
+        }
 
         int size() {
             return drafts.size();
@@ -232,8 +237,8 @@ final class FeedCommand implements Callable<Integer> {
         void add(Draft d, long record, long line, int length) {
             int i = drafts.size();
             if (i == records.length) {
-                records = java.util.Arrays.copyOf(records, i * 2);
-                lines = java.util.Arrays.copyOf(lines, i * 2);
+                records = Arrays.copyOf(records, i * 2);
+                lines = Arrays.copyOf(lines, i * 2);
             }
             drafts.add(d);
             records[i] = record;
@@ -242,52 +247,54 @@ final class FeedCommand implements Callable<Integer> {
         }
 
         /**
-         * Appends the batch with one lock acquisition. The engine checks every message before writing any, so when
-         * one is too large nothing was appended: then the messages go one by one to find and report it.
+         * Appends the batch under one lock acquisition and one publish, prints the receipts, and hands each draft the
+         * pool refused to {@link #refused}: with {@code --errors stop} the engine appended nothing after the first.
          */
-        void append(Pool pool, Durability dur, boolean skip, Io io) {
-            if (drafts.isEmpty()) {
-                return;
-            }
-            try {
-                for (AppendResult r : pool.appendBatch(drafts, dur)) {
+        void flush() {
+            if (!drafts.isEmpty()) {
+                BatchResult result = pool.appendBatch(drafts, durability, errors);
+                for (AppendResult r : result.receipts()) {
                     receipt(r);
                     appended++;
                 }
-            } catch (PoolException e) {
-                if (e.kind() != ErrorKind.USAGE) {
-                    throw e;
-                }
-                for (int i = 0; i < drafts.size(); i++) {
-                    try {
-                        receipt(pool.append(drafts.get(i), dur));
-                        appended++;
-                    } catch (PoolException one) {
-                        if (one.kind() != ErrorKind.USAGE) {
-                            throw one;
-                        }
-                        RecordException bad = new RecordException(one, records[i], lines[i]);
-                        if (!skip) {
-                            clear();
-                            out.flush();
-                            throw bad;
-                        }
-                        skipped(io, bad);
-                        failed++;
-                    }
+                List<BatchResult.Rejection> rejections = result.rejections();
+                drafts.clear();
+                bytes = 0;
+                for (BatchResult.Rejection r : rejections) {
+                    refused(new RecordException(r.error(), records[r.index()], lines[r.index()]));
                 }
             }
-            clear();
+            out.flush();
         }
 
-        private void clear() {
-            drafts.clear();
-            bytes = 0;
+        /** A bad record: the end of the feed with {@code --errors stop}, else an {@code ingest_skip} notice. */
+        void refused(RecordException e) {
+            if (errors == BadDraftPolicy.STOP) {
+                out.flush();
+                throw e;
+            }
+            skipped++;
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("index", e.record());
+            details.put("line", e.line());
+            details.put("error_kind", e.kind().label());
+            details.put("error", e.getCause().getMessage());
+            io.notice("ingest_skip", "feed", target.pool.text(), "skipped " + e.getMessage(), details);
         }
-    }
 
-    private static JsonData parseRecord(byte[] bytes, long record, long line) {
-        return parseRecord(bytes, 0, bytes.length, record, line);
+        /** The {@code ingest_summary} notice when records were skipped, and the exit code. */
+        int summary() {
+            if (skipped == 0) {
+                return 0;
+            }
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("total", appended + skipped);
+            details.put("ok", appended);
+            details.put("failed", skipped);
+            io.notice("ingest_summary", "feed", target.pool.text(), "appended " + appended + " of "
+                    + (appended + skipped) + " records; skipped " + skipped, details);
+            return Rockpool.EXIT_SKIPPED;
+        }
     }
 
     private static JsonData parseRecord(byte[] bytes, int offset, int length, long record, long line) {
@@ -298,7 +305,7 @@ final class FeedCommand implements Callable<Integer> {
         }
     }
 
-
+    /** A record the reader did not even keep: longer than the pool holds, or than this process buffers. */
     private static PoolException tooLarge(Pool pool, long length, int maxRecord) {
         if (maxRecord < pool.maxFrameLength()) {
             return new PoolException(ErrorKind.USAGE, "message too large: " + length + " bytes of input; this process"
@@ -307,7 +314,7 @@ final class FeedCommand implements Callable<Integer> {
         }
         return new PoolException(ErrorKind.USAGE, "message too large: " + length + " bytes of input; this pool holds"
                 + " at most " + pool.maxFrameLength() + " bytes per message", pool.path(), null, null,
-                "create a larger pool (--size, or --create-size with --create)", null);
+                Hints.LARGER_POOL, null);
     }
 
     /** Writes {@code {"seq":N,"time":"...","meta":{"tags":[...]}}} without building a tree: one per message. */
@@ -329,16 +336,4 @@ final class FeedCommand implements Callable<Integer> {
     private static final byte[] RECEIPT_TIME = ",\"time\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RECEIPT_TAGS = "\",\"meta\":{\"tags\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RECEIPT_END = "}}\n".getBytes(StandardCharsets.US_ASCII);
-
-    private static boolean parseErrors(String text) {
-        switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "stop": return false;
-            case "skip": return true;
-            default: throw usage("errors=" + text + ": expected stop or skip");
-        }
-    }
-
-    private static PoolException usage(String message) {
-        return new PoolException(ErrorKind.USAGE, message);
-    }
 }

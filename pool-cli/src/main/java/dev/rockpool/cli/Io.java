@@ -80,16 +80,21 @@ public final class Io {
         return stderrTerminal;
     }
 
+    /** Reports an error on stderr with its own hint. */
+    public void error(PoolException e) {
+        error(e, e.hint());
+    }
+
     /**
      * Reports an error on stderr: {@code rockpool: NotFound: message (hint: ...)} on a terminal, else
      * {@code {"error":{"kind","message","hint","path","seq","offset",...}}} with absent fields omitted.
      */
-    public void error(PoolException e) {
+    public void error(PoolException e, String hint) {
         ObjectNode error = JsonNodeFactory.instance.objectNode();
         error.put("kind", e.kind().label());
         error.put("message", String.valueOf(e.getMessage()));
-        if (e.hint() != null) {
-            error.put("hint", e.hint());
+        if (hint != null) {
+            error.put("hint", hint);
         }
         if (e.path() != null) {
             error.put("path", e.path().toString());
@@ -108,8 +113,8 @@ public final class Io {
         if (stderrTerminal) {
             StringBuilder b = new StringBuilder("rockpool: ").append(e.kind().label()).append(": ")
                     .append(e.getMessage());
-            if (e.hint() != null) {
-                b.append(" (hint: ").append(e.hint()).append(')');
+            if (hint != null) {
+                b.append(" (hint: ").append(hint).append(')');
             }
             writeErr(b.append('\n').toString());
         } else {

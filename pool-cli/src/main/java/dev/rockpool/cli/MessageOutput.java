@@ -6,10 +6,8 @@ import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.rockpool.filter.Envelope;
-import dev.rockpool.pool.ErrorKind;
 import dev.rockpool.pool.JsonData;
 import dev.rockpool.pool.Message;
-import dev.rockpool.pool.PoolException;
 
 import java.io.IOException;
 import java.util.Locale;
@@ -20,8 +18,15 @@ import java.util.Locale;
  * The default is pretty when stdout is a terminal and jsonl otherwise, so pipes get one message per line.
  */
 final class MessageOutput {
-    /** The output formats. */
-    enum Format { PRETTY, JSONL }
+    /** The output formats, shown and accepted in lower case. */
+    enum Format {
+        PRETTY, JSONL;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /** Indented like jq prints: {@code "key": value}, one array element per line, {@code []} and <code>{}</code>. */
     static final ObjectWriter PRETTY = JsonData.MAPPER.writer(new DefaultPrettyPrinter(Separators.createDefaultInstance()
@@ -35,22 +40,11 @@ final class MessageOutput {
     private final Format format;
     private final boolean dataOnly;
 
-    MessageOutput(Output out, Format format, boolean dataOnly) {
-        this.out = out;
-        this.format = format;
-        this.dataOnly = dataOnly;
-    }
-
-    /** Parses {@code pretty|jsonl}; null picks by whether stdout is a terminal. */
-    static Format format(String text, Io io) {
-        if (text == null) {
-            return io.stdoutTerminal() ? Format.PRETTY : Format.JSONL;
-        }
-        switch (text.trim().toLowerCase(Locale.ROOT)) {
-            case "pretty": return Format.PRETTY;
-            case "jsonl": return Format.JSONL;
-            default: throw new PoolException(ErrorKind.USAGE, "format=" + text + ": expected pretty or jsonl");
-        }
+    /** Messages to stdout as {@code options} say; without {@code --format}, pretty on a terminal, else jsonl. */
+    MessageOutput(Io io, Options.MessageFormat options) {
+        this.out = new Output(io.out());
+        this.format = options.format != null ? options.format : io.stdoutTerminal() ? Format.PRETTY : Format.JSONL;
+        this.dataOnly = options.dataOnly;
     }
 
     void write(Message m) {

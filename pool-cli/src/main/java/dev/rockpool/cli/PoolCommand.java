@@ -14,6 +14,7 @@ import dev.rockpool.pool.PoolException;
 import dev.rockpool.pool.PoolInfo;
 import dev.rockpool.pool.PoolOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -53,37 +54,29 @@ final class PoolCommand implements Callable<Integer> {
         @Parameters(arity = "1..*", paramLabel = "NAME", description = "Pool names (or paths containing '/').")
         List<String> names;
 
-        @Option(names = "--size", paramLabel = "SIZE", defaultValue = "64M",
+        @Option(names = "--size", paramLabel = "SIZE", defaultValue = "64M", converter = Converters.PoolSize.class,
                 description = "File size, fixed for the pool's life: 64K to 2G (default: ${DEFAULT-VALUE}).")
-        String size;
+        long size;
 
-        @Option(names = "--index-capacity", paramLabel = "N",
-                description = "Seq index slots (default: one per 128 bytes of file).")
+        @Option(names = "--index-capacity", paramLabel = "N", converter = Converters.AtLeastOne.class,
+                description = "Seq index slots, at least 1 (default: one per 128 bytes of file).")
         Long indexCapacity;
 
-        @Option(names = "--json", description = "Print {\"pools\":[...]} instead of text.")
-        boolean json;
+        @Mixin
+        Options.Json output;
 
         @Override
         public Integer call() {
             Rockpool root = parent.root;
-            PoolOptions options = new PoolOptions(PoolOptions.parseSize(size), indexCapacity == null ? 0
-                    : checkIndexCapacity(indexCapacity));
+            PoolOptions options = new PoolOptions(size, indexCapacity == null ? 0 : indexCapacity);
             PoolDirectory dir = root.directory();
-            return eachName(root, names, json, "pools", name -> {
-                try (Pool pool = dir.create(Rockpool.checkRef(name), options)) {
+            return eachName(root, PoolRef.all(names), output.json, "pools", name -> {
+                try (Pool pool = dir.create(name.text(), options)) {
                     PoolInfo info = pool.info();
-                    return new Done(infoJson(name, info),
+                    return new Done(infoJson(name.text(), info),
                             "created " + name + " (" + human(info.fileSize()) + ") at " + info.path());
                 }
             });
-        }
-
-        private static long checkIndexCapacity(long n) {
-            if (n < 1) {
-                throw new PoolException(ErrorKind.USAGE, "index-capacity=" + n + ": must be at least 1");
-            }
-            return n;
         }
     }
 
@@ -93,11 +86,12 @@ final class PoolCommand implements Callable<Integer> {
         @ParentCommand
         PoolCommand parent;
 
-        @Option(names = "--json", description = "Print {\"pools\":[...]} instead of text.")
-        boolean json;
+        @Mixin
+        Options.Json output;
 
         @Override
         public Integer call() {
+            boolean json = output.json;
             Rockpool root = parent.root;
             PoolDirectory dir = root.directory();
             Output out = new Output(root.io().out());
@@ -140,20 +134,21 @@ final class PoolCommand implements Callable<Integer> {
         @ParentCommand
         PoolCommand parent;
 
-        @Parameters(index = "0", paramLabel = "NAME", description = "Pool name (or a path containing '/').")
-        String name;
+        @Parameters(index = "0", paramLabel = "NAME", converter = PoolRef.Converter.class,
+                description = "Pool name (or a path containing '/').")
+        PoolRef name;
 
-        @Option(names = "--json", description = "Print a JSON object instead of text.")
-        boolean json;
+        @Mixin
+        Options.Json output;
 
         @Override
         public Integer call() {
             Rockpool root = parent.root;
             Output out = new Output(root.io().out());
-            try (Pool pool = root.directory().open(Rockpool.checkRef(name))) {
+            try (Pool pool = root.open(name)) {
                 PoolInfo info = pool.info();
-                if (json) {
-                    out.line(render(root.io(), infoJson(name, info)));
+                if (output.json) {
+                    out.line(render(root.io(), infoJson(name.text(), info)));
                 } else {
                     out.line("Pool: " + name);
                     out.line("Path: " + info.path());
@@ -188,17 +183,18 @@ final class PoolCommand implements Callable<Integer> {
         @Parameters(arity = "1..*", paramLabel = "NAME", description = "Pool names (or paths containing '/').")
         List<String> names;
 
-        @Option(names = "--json", description = "Print {\"deleted\":[...]} instead of text.")
-        boolean json;
+        @Mixin
+        Options.Json output;
 
         @Override
         public Integer call() {
             Rockpool root = parent.root;
             PoolDirectory dir = root.directory();
-            return eachName(root, names, json, "deleted", name -> {
-                Path file = dir.pathOf(Rockpool.checkRef(name));
-                dir.delete(name);
-                ObjectNode entry = JsonNodeFactory.instance.objectNode().put("name", name).put("path", file.toString());
+            return eachName(root, PoolRef.all(names), output.json, "deleted", name -> {
+                Path file = dir.pathOf(name.text());
+                dir.delete(name.text());
+                ObjectNode entry = JsonNodeFactory.instance.objectNode().put("name", name.text())
+                        .put("path", file.toString());
                 return new Done(entry, "deleted " + name + " (" + file + ")");
             });
         }
@@ -214,12 +210,12 @@ final class PoolCommand implements Callable<Integer> {
      * Runs {@code action} for each name and goes on after a failure, as rm and mkdir do: each failure is reported, the
      * first sets the exit code. Prints a line of text per name done, or with {@code json} one {@code {"FIELD":[...]}}.
      */
-    private static int eachName(Rockpool root, List<String> names, boolean json, String field,
-                                Function<String, Done> action) {
+    private static int eachName(Rockpool root, List<PoolRef> names, boolean json, String field,
+                                Function<PoolRef, Done> action) {
         Output out = new Output(root.io().out());
         ArrayNode entries = JsonNodeFactory.instance.arrayNode();
         PoolException first = null;
-        for (String name : names) {
+        for (PoolRef name : names) {
             try {
                 Done done = action.apply(name);
                 entries.add(done.json());
@@ -227,7 +223,7 @@ final class PoolCommand implements Callable<Integer> {
                     out.line(done.text());
                 }
             } catch (PoolException e) {
-                root.io().error(e);
+                root.io().error(e, Hints.of(e, root::refOf));
                 first = first == null ? e : first;
             }
         }

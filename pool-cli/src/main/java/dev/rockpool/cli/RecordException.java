@@ -11,15 +11,10 @@ public final class RecordException extends PoolException {
 
     /** Wraps {@code cause} (usually a Usage error from parsing or size checks) for record {@code record}. */
     public RecordException(PoolException cause, long record, long line) {
-        super(cause.kind(), "record " + record + " (line " + line + "): " + tidy(cause.getMessage()), cause.path(),
+        super(cause.kind(), "record " + record + " (line " + line + "): " + cause.getMessage(), cause.path(),
                 cause.seq(), cause.offset(), cause.hint(), cause);
         this.record = record;
         this.line = line;
-    }
-
-    /** Drops Jackson's "(start marker at [Source: REDACTED ...])": noise in a one-line error. */
-    private static String tidy(String message) {
-        return message == null ? "" : message.replaceAll("\\s*\\(start marker at \\[Source:.*?\\]\\)", "");
     }
 
     /** The 1-based number of the record in the input (every record counts, good or bad). */

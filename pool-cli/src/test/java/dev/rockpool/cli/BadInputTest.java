@@ -73,7 +73,7 @@ class BadInputTest {
         String big = "{\"big\":\"" + "x".repeat(100_000) + "\"}";
         JsonNode e = failsWith(2, "Usage", run(dir, "feed", "p", big));
         assertTrue(e.get("message").asText().contains("too large"), e.toString());
-        assertTrue(e.has("hint"));
+        assertTrue(e.get("hint").asText().contains("--size"), "the CLI names its flags, not the engine: " + e);
         JsonNode stream = failsWith(2, "Usage", run(dir, bytes(big + "\n{\"after\":1}\n"), "feed", "p"));
         assertTrue(stream.get("message").asText().contains("too large"), stream.toString());
     }
@@ -82,9 +82,23 @@ class BadInputTest {
     void unknownPool() {
         JsonNode e = failsWith(3, "NotFound", run(dir, "feed", "nope", "{\"a\":1}"));
         assertTrue(e.get("path").asText().endsWith("nope.pool"), e.toString());
+        assertTrue(e.get("message").asText().startsWith("pool not found: "), e.toString());
         assertTrue(e.get("hint").asText().contains("pool create"), e.toString());
         assertFalse(Files.exists(dir.resolve("nope.pool")));
         failsWith(3, "NotFound", run(dir, "follow", "nope", "--no-follow"));
+    }
+
+    @Test
+    void notFoundSaysNotFound() throws Exception {
+        JsonNode message = failsWith(3, "NotFound", run(dir, "fetch", "p", "99"));
+        assertEquals(99, message.get("seq").asLong());
+        assertTrue(message.get("message").asText().startsWith("message not found: seq 99 "), message.toString());
+        JsonNode input = failsWith(3, "NotFound", run(dir, "feed", "p", "-f", dir.resolve("none.jsonl").toString()));
+        assertTrue(input.get("message").asText().startsWith("input file not found: "), input.toString());
+        JsonNode doctor = failsWith(3, "NotFound", run(dir, "doctor", "nope"));
+        assertTrue(doctor.get("message").asText().startsWith("pool not found: "), doctor.toString());
+        JsonNode delete = failsWith(3, "NotFound", run(dir, "pool", "delete", "nope"));
+        assertTrue(delete.get("message").asText().startsWith("pool not found: "), delete.toString());
     }
 
     @Test
@@ -119,6 +133,13 @@ class BadInputTest {
         assertTrue(r.error().get("path").asText().endsWith("p.pool"));
         assertEquals(7, run(dir, "follow", "p", "--no-follow").exit());
         assertEquals(7, run(dir, "doctor", "p").exit());
+        assertTrue(r.error().get("hint").asText().contains("rockpool doctor p"), r.toString());
+        // The pool is checked first: whatever else is wrong with the request, a corrupt pool is Corrupt.
+        assertEquals(7, run(dir, "feed", "p", "[1,2]").exit());
+        assertEquals(7, run(dir, bytes("not json"), "feed", "p").exit());
+        assertEquals(7, run(dir, "fetch", "p", "0").exit());
+        assertEquals(7, run(dir, "follow", "p", "--no-follow", "--where", ".data |").exit());
+        assertEquals(7, run(dir, "pool", "info", "p").exit());
         assertEquals(64 * 1024, Files.size(file), "the file is left as it was");
     }
 

@@ -234,7 +234,7 @@ class CliCommandsTest {
                 + "{\"n\":4,\"n\":5}\n" // duplicate key
                 + "{\"n\":6}\n";
         Cli.Result r = run(dir, bytes(input), "feed", "p", "--errors", "skip");
-        assertEquals(0, r.exit(), r.toString());
+        assertEquals(Rockpool.EXIT_SKIPPED, r.exit(), "skipped records show in the exit code: " + r);
         assertEquals(List.of("{\"n\":1}", "{\"n\":3}", "{\"n\":6}"), data(dir, "p"));
         assertEquals(3, r.outJson().size());
         List<JsonNode> notices = r.errJson().stream().map(n -> n.get("notice")).collect(Collectors.toList());
@@ -244,6 +244,13 @@ class CliCommandsTest {
                 .collect(Collectors.toList()));
         assertEquals(List.of(2L, 4L, 5L, 6L, 7L), skips.stream().map(n -> n.get("details").get("line").asLong())
                 .collect(Collectors.toList()));
+        for (JsonNode skip : skips) {
+            String error = skip.get("details").get("error").asText();
+            assertFalse(error.contains("Source:") || error.contains("REDACTED") || error.contains("start marker"),
+                    "what was wrong, in the user's terms: " + error);
+        }
+        assertTrue(skips.get(0).get("details").get("error").asText().endsWith("(line 1, column 7)"), skips.toString());
+        assertEquals(0, run(dir, bytes("{\"n\":7}\n"), "feed", "p", "--errors", "skip").exit(), "nothing skipped");
         JsonNode summary = notices.get(notices.size() - 1);
         assertEquals("ingest_summary", summary.get("kind").asText());
         assertEquals(3, summary.get("details").get("ok").asLong());

@@ -188,11 +188,13 @@ class CliProcessTest {
         assertEquals(3, missing.exit());
         assertEquals("NotFound", missing.error().get("kind").asText());
 
-        Cli.Result usage = exec(dir, new byte[0], "follow", "nope", "--where", ".data |");
+        assertEquals(0, exec(dir, new byte[0], "pool", "create", "p", "--size", "1M").exit());
+        Cli.Result usage = exec(dir, new byte[0], "follow", "p", "--where", ".data |");
         assertEquals(2, usage.exit());
         assertEquals("Usage", usage.error().get("kind").asText());
+        assertEquals(3, exec(dir, new byte[0], "follow", "nope", "--where", ".data |").exit(),
+                "the pool is checked first");
 
-        assertEquals(0, exec(dir, new byte[0], "pool", "create", "p", "--size", "1M").exit());
         Cli.Result exists = exec(dir, new byte[0], "pool", "create", "p");
         assertEquals(4, exists.exit());
 

@@ -30,6 +30,8 @@ public final class JsonData {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
 
+    /** Where the parser says an unclosed object or array started: the position that follows says enough. */
+    private static final Pattern START_MARKER = Pattern.compile("\\s*\\(start marker at \\[Source:.*?\\]\\)");
     /** The parser's description of its input and a position in it ({@code [Source: ...; line: 1, column: 6]}). */
     private static final Pattern SOURCE_NOISE = Pattern.compile("\\[Source: [^;]*; line: (\\d+), column: (\\d+)\\]");
 
@@ -185,7 +187,8 @@ public final class JsonData {
     private static PoolException invalid(IOException e) {
         if (e instanceof JsonProcessingException) {
             JsonProcessingException j = (JsonProcessingException) e;
-            String what = SOURCE_NOISE.matcher(String.valueOf(j.getOriginalMessage())).replaceAll("line $1, column $2");
+            String what = START_MARKER.matcher(String.valueOf(j.getOriginalMessage())).replaceAll("");
+            what = SOURCE_NOISE.matcher(what).replaceAll("line $1, column $2");
             String where = j.getLocation() == null ? ""
                     : " (line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")";
             return new PoolException(ErrorKind.USAGE, "invalid JSON: " + what + where);
