@@ -1,11 +1,19 @@
 package dev.rockpool.connect;
 
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,5 +46,37 @@ class ConnectCommonTest {
                 + "| key | type | default | valid values | importance | description |\n|---|---|---|---|---|---|\n"
                 + "| `b.key` | int | `5` | [1,...] | low | A number |\n"
                 + "| `c.key` | string | \"\" |  | low | Empty default |\n\n", ConfigDocs.markdown(def));
+    }
+
+    @Test
+    void oneVersionForEveryPlugin() {
+        assertFalse(PluginVersion.VERSION.equals("unknown") || PluginVersion.VERSION.startsWith("${"),
+                PluginVersion.VERSION);
+    }
+
+    @Test
+    void poolDirIsDefinedOnceWithAnEmptyDefault() {
+        ConfigDef def = PoolDirConfig.define(new ConfigDef(), "Pool", 1);
+        assertEquals("", def.configKeys().get(PoolDirConfig.POOL_DIR_CONFIG).defaultValue);
+        AbstractConfig config = new AbstractConfig(def, Map.of(PoolDirConfig.POOL_DIR_CONFIG, "/var/pools"));
+        assertEquals(Path.of("/var/pools"), PoolDirConfig.directory(config).dir());
+    }
+
+    @Test
+    void checkFindsAStaleSectionAndRewritesItWhenAsked(@TempDir Path tmp) throws Exception {
+        ConfigDef def = new ConfigDef().define("a.key", ConfigDef.Type.INT, 1, ConfigDef.Importance.LOW, "A", "G", 1,
+                ConfigDef.Width.SHORT, "A");
+        Path doc = tmp.resolve("doc.md");
+        Files.writeString(doc, "intro\n" + ConfigDocs.begin("x") + "\nold\n" + ConfigDocs.end("x") + "\noutro\n");
+        assertTrue(ConfigDocs.check(doc, "x", def).contains("out of date"));
+        assertTrue(ConfigDocs.check(doc, "y", def).contains("has no"));
+        System.setProperty(ConfigDocs.UPDATE_PROPERTY, "true");
+        try {
+            assertNull(ConfigDocs.check(doc, "x", def));
+        } finally {
+            System.clearProperty(ConfigDocs.UPDATE_PROPERTY);
+        }
+        assertEquals("intro\n" + ConfigDocs.section("x", def) + "outro\n", Files.readString(doc));
+        assertNull(ConfigDocs.check(doc, "x", def));
     }
 }

@@ -1,7 +1,8 @@
 package dev.rockpool.connect.sink;
 
-import dev.rockpool.connect.ConfigDocs;
 import dev.rockpool.connect.JqValidator;
+import dev.rockpool.connect.PoolDirConfig;
+import dev.rockpool.connect.RockpoolHeaders;
 import dev.rockpool.filter.JqPredicate;
 import dev.rockpool.pool.Durability;
 import dev.rockpool.pool.PoolDirectory;
@@ -25,8 +26,8 @@ import java.util.Map;
  * its field in Connect's config validation ({@code PUT /connector-plugins/.../config/validate}).
  */
 public class PoolSinkConfig extends AbstractConfig {
-    /** Pool directory; default {@code $ROCKPOOL_DIR}, else {@code ~/.rockpool/pools}. */
-    public static final String POOL_DIR_CONFIG = "pool.dir";
+    /** Pool directory: {@link PoolDirConfig}. */
+    public static final String POOL_DIR_CONFIG = PoolDirConfig.POOL_DIR_CONFIG;
     /** Target pool (name or path) with the {@code ${topic}} placeholder. */
     public static final String POOL_CONFIG = "pool";
     /** Whether missing pools are created. */
@@ -45,7 +46,7 @@ public class PoolSinkConfig extends AbstractConfig {
     /** The placeholder in {@link #POOL_CONFIG} replaced by the record's topic. */
     public static final String TOPIC_PLACEHOLDER = "${topic}";
     /** The header the source connector writes its tags to. */
-    public static final String DEFAULT_TAGS_HEADER = "rockpool.tags";
+    public static final String DEFAULT_TAGS_HEADER = RockpoolHeaders.TAGS;
 
     private static final String GROUP_POOL = "Pool";
     private static final String GROUP_MESSAGES = "Messages";
@@ -54,11 +55,7 @@ public class PoolSinkConfig extends AbstractConfig {
             new JqValidator("a jq expression yielding true or false, e.g. .data.level == \"error\"");
 
     /** The keys, their defaults, validators and documentation. */
-    public static final ConfigDef CONFIG_DEF = new ConfigDef()
-            .define(POOL_DIR_CONFIG, Type.STRING, null, Importance.HIGH,
-                    "Directory of the pools named by '" + POOL_CONFIG + "'. Default: $ROCKPOOL_DIR of the worker, "
-                            + "else ~/.rockpool/pools of the worker's user. A leading ~/ is the worker user's home.",
-                    GROUP_POOL, 1, Width.LONG, "Pool directory")
+    public static final ConfigDef CONFIG_DEF = PoolDirConfig.define(new ConfigDef(), GROUP_POOL, 1)
             .define(POOL_CONFIG, Type.STRING, TOPIC_PLACEHOLDER, new PoolTemplateValidator(), Importance.HIGH,
                     "Target pool: a name (file NAME.pool in '" + POOL_DIR_CONFIG + "') or a path containing '/'. "
                             + TOPIC_PLACEHOLDER + " is replaced by the record's topic (after SMTs), so the default "
@@ -108,7 +105,7 @@ public class PoolSinkConfig extends AbstractConfig {
 
     /** The pool directory. */
     public PoolDirectory poolDirectory() {
-        return PoolDirectory.resolve(getString(POOL_DIR_CONFIG));
+        return PoolDirConfig.directory(this);
     }
 
     /** The {@code pool} template, possibly with {@code ${topic}}. */
@@ -241,14 +238,6 @@ public class PoolSinkConfig extends AbstractConfig {
         public String toString() {
             return "comma-separated, non-empty tags";
         }
-    }
-
-    /**
-     * The configuration reference as a Markdown table (key, meaning, type, default, valid values), in group order;
-     * {@code docs/CONNECTORS.md} holds its output and a test keeps the two in step.
-     */
-    public static String markdownTable() {
-        return ConfigDocs.markdown(CONFIG_DEF);
     }
 
     /** Lower-case name of a durability, as the config spells it. */

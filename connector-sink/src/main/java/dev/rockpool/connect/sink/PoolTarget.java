@@ -8,10 +8,6 @@ import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.Start;
 import org.apache.kafka.common.TopicPartition;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -24,8 +20,6 @@ import java.util.Map;
 final class PoolTarget implements AutoCloseable {
     private final String ref;
     private final Pool pool;
-    /** The file's identity (inode) when opened, to notice a pool deleted or replaced under the task. */
-    private final Object fileKey;
     private final Map<TopicPartition, Long> highest = new HashMap<>();
     /** The seq the next {@link #refresh()} starts from: everything before it has been read. */
     private long scannedTo = 1;
@@ -33,24 +27,6 @@ final class PoolTarget implements AutoCloseable {
     PoolTarget(String ref, Pool pool) {
         this.ref = ref;
         this.pool = pool;
-        this.fileKey = fileKey(pool.path());
-    }
-
-    private static Object fileKey(Path path) {
-        try {
-            return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    /**
-     * True if the file at the pool's path is gone or is another file (deleted, or deleted and created again): the
-     * open mapping then belongs to a file nobody reads any more.
-     */
-    boolean replaced() {
-        Object now = fileKey(pool.path());
-        return now == null || fileKey != null && !fileKey.equals(now);
     }
 
     String ref() {

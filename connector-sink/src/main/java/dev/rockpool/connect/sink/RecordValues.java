@@ -74,7 +74,7 @@ final class RecordValues {
     }
 
     /** A short description of a value's kind for error messages. */
-    static String describe(Object value) {
+    private static String describe(Object value) {
         if (value == null) {
             return "null";
         }

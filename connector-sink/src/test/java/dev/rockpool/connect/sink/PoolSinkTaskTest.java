@@ -296,6 +296,26 @@ class PoolSinkTaskTest {
         ConnectException e = assertThrows(ConnectException.class, () -> task.open(List.of(TP)));
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("Permission"), e.getMessage());
+        try (Pool pool = Pool.open(file)) {
+            assertTrue(e.getMessage().contains(pool.readOnlyReason()), "the engine's reason: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void alterOffsetsValidatesAndAcceptsWhatTheOriginsMakeSafe() {
+        PoolSinkConnector connector = new PoolSinkConnector();
+        Map<TopicPartition, Long> reset = new HashMap<>();
+        reset.put(TP, null);
+        reset.put(new TopicPartition("t", 1), 0L);
+        assertTrue(connector.alterOffsets(props(), reset), "a reset lands nothing twice: the pool knows its origins");
+        assertTrue(connector.alterOffsets(props(), Map.of(TP, 1234L)));
+        ConnectException negative = assertThrows(ConnectException.class,
+                () -> connector.alterOffsets(props(), Map.of(TP, -1L)));
+        assertTrue(negative.getMessage().contains(">= 0"), negative.getMessage());
+        assertThrows(ConnectException.class,
+                () -> connector.alterOffsets(props(), Map.of(new TopicPartition("t", -1), 0L)));
+        assertThrows(org.apache.kafka.common.config.ConfigException.class,
+                () -> connector.alterOffsets(props("durability", "sometimes"), Map.of(TP, 0L)));
     }
 
     @Test

@@ -3,14 +3,11 @@ package dev.rockpool.connect.sink;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.errors.DataException;
-import org.apache.kafka.connect.header.ConnectHeaders;
-import org.apache.kafka.connect.storage.SimpleHeaderConverter;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -104,51 +101,5 @@ class RecordValuesTest {
     private static void assertBad(Schema schema, Object value, String reason) {
         DataException e = assertThrows(DataException.class, () -> RecordValues.toData(schema, value));
         assertTrue(e.getMessage().contains(reason), e.getMessage());
-    }
-
-    @Test
-    void tagsHeaderAcceptsAJsonArrayAListOrOneString() {
-        ConnectHeaders headers = new ConnectHeaders();
-        headers.addString("rockpool.tags", "[\"a\",\"b c\"]");
-        headers.addList("rockpool.tags", List.of("d", "e"), SchemaBuilder.array(Schema.STRING_SCHEMA).build());
-        headers.addString("rockpool.tags", "plain [not json");
-        headers.addBytes("rockpool.tags", "[\"f\"]".getBytes(StandardCharsets.UTF_8));
-        headers.addInt("rockpool.tags", 9);
-        headers.addString("other", "ignored");
-        assertEquals(List.of("s", "a", "b c", "d", "e", "plain [not json", "f", "9"),
-                HeaderTags.of(List.of("s"), headers, "rockpool.tags"));
-        assertEquals(List.of("s"), HeaderTags.of(List.of("s"), headers, null));
-        assertEquals(List.of(), HeaderTags.of(List.of(), new ConnectHeaders(), "rockpool.tags"));
-    }
-
-    /** The source's JSON-array header through the worker's default header converter, both ways. */
-    @Test
-    void tagsSurviveTheSimpleHeaderConverter() {
-        List<String> tags = List.of("with space", "[brackets]", "\"quoted\"", "back\\slash", "a,b", "é ☃",
-                "C:\\new");
-        String json;
-        try {
-            json = dev.rockpool.pool.JsonData.MAPPER.writeValueAsString(tags);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new AssertionError(e);
-        }
-        SimpleHeaderConverter converter = new SimpleHeaderConverter();
-        converter.configure(Map.of());
-        byte[] wire = converter.fromConnectHeader("t", "rockpool.tags", Schema.STRING_SCHEMA, json);
-        SchemaAndValue parsed = converter.toConnectHeader("t", "rockpool.tags", wire);
-        ConnectHeaders headers = new ConnectHeaders();
-        headers.add("rockpool.tags", parsed);
-        assertEquals(tags, HeaderTags.of(List.of(), headers, "rockpool.tags"));
-        ConnectHeaders raw = new ConnectHeaders();
-        raw.addString("rockpool.tags", json);
-        assertEquals(tags, HeaderTags.of(List.of(), raw, "rockpool.tags"));
-    }
-
-    @Test
-    void tagsHeaderWithAnObjectIsBadData() {
-        ConnectHeaders headers = new ConnectHeaders();
-        headers.addString("rockpool.tags", "[{\"x\":1}]");
-        DataException e = assertThrows(DataException.class, () -> HeaderTags.of(List.of(), headers, "rockpool.tags"));
-        assertTrue(e.getMessage().contains("a tag is a string"), e.getMessage());
     }
 }

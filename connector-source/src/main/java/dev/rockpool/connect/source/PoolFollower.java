@@ -13,13 +13,8 @@ import org.apache.kafka.connect.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -43,7 +38,6 @@ final class PoolFollower implements AutoCloseable {
     private final AtomicLong gaps = new AtomicLong();
 
     private Pool pool;
-    private Object fileKey;
     private Cursor cursor;
     private boolean finished;
     private volatile boolean closed;
@@ -174,7 +168,6 @@ final class PoolFollower implements AutoCloseable {
 
     private void attach(Pool opened, Start start) {
         pool = opened;
-        fileKey = fileKeyOf(path);
         cursor = pool.cursor(start, gapPolicy, this::onGap);
         sentSeq = cursor.nextSeq();
         if (stopAt != null && stopAt.reachedBefore(cursor.nextSeq())) {
@@ -196,7 +189,8 @@ final class PoolFollower implements AutoCloseable {
 
     /**
      * When caught up, checks now and then whether the file at the pool's path is still the one that is open. A
-     * different file (deleted and created again) is opened; a different pool id restarts at its earliest message.
+     * different pool there (deleted and created again: a new pool id) restarts at its earliest message; the same pool
+     * under a new inode (moved or copied back) goes on at the same seq in the file now there.
      */
     private void maybeCheckFile() {
         long now = System.nanoTime();
@@ -204,43 +198,32 @@ final class PoolFollower implements AutoCloseable {
             return;
         }
         lastFileCheck = now;
-        Object key = fileKeyOf(path);
-        if (key == null || Objects.equals(key, fileKey)) {
+        if (!pool.replacedOnDisk()) {
             return;
         }
         Pool replacement;
         try {
             replacement = Pool.open(path);
         } catch (PoolException e) {
-            // Being created or replaced right now: look again at the next check.
-            log.debug("Pool '{}': cannot open the replaced file yet: {}", name, e.getMessage());
+            // Deleted, being created or replaced right now: look again at the next check.
+            log.debug("Pool '{}': cannot open the file at its path: {}", name, e.getMessage());
             return;
         }
-        if (replacement.id().equals(pool.id())) {
-            fileKey = key;
-            replacement.close();
-            return;
+        boolean samePool = replacement.id().equals(pool.id());
+        if (!samePool) {
+            log.warn("Pool '{}' at {} was recreated (pool id {} -> {}) after seq {} of the old pool; starting at the "
+                    + "earliest message of the new pool", name, path, pool.id(), replacement.id(),
+                    cursor.nextSeq() - 1);
         }
-        log.warn("Pool '{}' at {} was recreated (pool id {} -> {}) after seq {} of the old pool; starting at the "
-                + "earliest message of the new pool", name, path, pool.id(), replacement.id(), cursor.nextSeq() - 1);
         synchronized (this) {
             pool.close();
             if (closed) {
                 replacement.close();
                 return;
             }
-            attach(replacement, Start.earliest());
-        }
-    }
-
-    private static Object fileKeyOf(Path path) {
-        try {
-            Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-            return key != null ? key : Files.getLastModifiedTime(path);
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            return null;
+            long sent = sentSeq;
+            attach(replacement, samePool ? Start.seq(cursor.nextSeq()) : Start.earliest());
+            sentSeq = samePool ? sent : sentSeq;
         }
     }
 

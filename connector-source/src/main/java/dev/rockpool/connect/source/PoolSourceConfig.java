@@ -1,6 +1,8 @@
 package dev.rockpool.connect.source;
 
 import dev.rockpool.connect.JqValidator;
+import dev.rockpool.connect.PoolDirConfig;
+import dev.rockpool.connect.RockpoolHeaders;
 import dev.rockpool.filter.JqExpression;
 import dev.rockpool.filter.MessageFilter;
 import dev.rockpool.pool.GapPolicy;
@@ -26,41 +28,41 @@ import java.util.regex.Pattern;
 
 /** The configuration of {@link PoolSourceConnector} and its tasks. */
 public final class PoolSourceConfig extends AbstractConfig {
-    /** Pool directory. */
-    public static final String POOL_DIR = "pool.dir";
+    /** Pool directory: {@link PoolDirConfig}. */
+    public static final String POOL_DIR_CONFIG = PoolDirConfig.POOL_DIR_CONFIG;
     /** Pool names, spread over the tasks. */
-    public static final String POOLS = "pools";
+    public static final String POOLS_CONFIG = "pools";
     /** Target topic template. */
-    public static final String TOPIC = "topic";
+    public static final String TOPIC_CONFIG = "topic";
     /** Required tags. */
-    public static final String FILTER_TAGS = "filter.tags";
+    public static final String FILTER_TAGS_CONFIG = "filter.tags";
     /** jq predicate over the envelope. */
-    public static final String FILTER_WHERE = "filter.where";
+    public static final String FILTER_WHERE_CONFIG = "filter.where";
     /** jq expression giving the record key. */
-    public static final String KEY_JQ = "key.jq";
+    public static final String KEY_JQ_CONFIG = "key.jq";
     /** Start position of a pool without a committed offset. */
-    public static final String START_FROM = "start.from";
+    public static final String START_FROM_CONFIG = "start.from";
     /** Optional end of a replay. */
-    public static final String STOP_AT = "stop.at";
+    public static final String STOP_AT_CONFIG = "stop.at";
     /** Gap policy. */
-    public static final String ON_GAP = "on.gap";
+    public static final String ON_GAP_CONFIG = "on.gap";
     /** Most records one poll returns. */
-    public static final String BATCH_MAX_MESSAGES = "batch.max.messages";
+    public static final String BATCH_MAX_MESSAGES_CONFIG = "batch.max.messages";
     /** Longest an idle poll waits. */
-    public static final String POLL_TIMEOUT_MS = "poll.timeout.ms";
+    public static final String POLL_TIMEOUT_MS_CONFIG = "poll.timeout.ms";
     /** Topic for heartbeat records that let Connect commit past filtered-out messages; empty: none. */
-    public static final String HEARTBEAT_TOPIC = "heartbeat.topic";
+    public static final String HEARTBEAT_TOPIC_CONFIG = "heartbeat.topic";
     /** How long filtered-out messages may stay uncommitted before a heartbeat commits past them. */
-    public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
+    public static final String HEARTBEAT_INTERVAL_MS_CONFIG = "heartbeat.interval.ms";
     /** Java type of the record value. */
-    public static final String VALUE_FORMAT = "value.format";
+    public static final String VALUE_FORMAT_CONFIG = "value.format";
     /** Which rockpool headers each record carries. */
-    public static final String HEADERS = "headers";
+    public static final String HEADERS_CONFIG = "headers";
 
-    /** The placeholder in {@link #TOPIC} replaced by the pool name. */
+    /** The placeholder in {@link #TOPIC_CONFIG} replaced by the pool name. */
     public static final String POOL_PLACEHOLDER = "${pool}";
     /** The connector-level converter setting that {@code value.format=auto} looks at. */
-    static final String VALUE_CONVERTER = "value.converter";
+    static final String VALUE_CONVERTER_CONFIG = "value.converter";
 
     private static final String GROUP_POOLS = "Pools";
     private static final String GROUP_RECORDS = "Records";
@@ -86,14 +88,14 @@ public final class PoolSourceConfig extends AbstractConfig {
     /** Parses and validates {@code props}; a {@link ConfigException} naming the key for anything wrong. */
     public PoolSourceConfig(Map<String, String> props) {
         super(CONFIG_DEF, props);
-        pools = List.copyOf(new LinkedHashSet<>(getList(POOLS)));
-        start = Positions.parseStart(getString(START_FROM));
-        stopAt = Positions.parseStop(getString(STOP_AT));
-        gapPolicy = GapPolicy.parse(getString(ON_GAP));
-        filter = compileFilter(getList(FILTER_TAGS), getString(FILTER_WHERE));
-        keyExpression = compileJq(KEY_JQ, getString(KEY_JQ));
-        valueFormat = ValueFormat.resolve(getString(VALUE_FORMAT), props.get(VALUE_CONVERTER));
-        headers = RecordHeader.parse(getList(HEADERS));
+        pools = List.copyOf(new LinkedHashSet<>(getList(POOLS_CONFIG)));
+        start = Positions.parseStart(getString(START_FROM_CONFIG));
+        stopAt = Positions.parseStop(getString(STOP_AT_CONFIG));
+        gapPolicy = GapPolicy.parse(getString(ON_GAP_CONFIG));
+        filter = compileFilter(getList(FILTER_TAGS_CONFIG), getString(FILTER_WHERE_CONFIG));
+        keyExpression = compileJq(KEY_JQ_CONFIG, getString(KEY_JQ_CONFIG));
+        valueFormat = ValueFormat.resolve(getString(VALUE_FORMAT_CONFIG), props.get(VALUE_CONVERTER_CONFIG));
+        headers = RecordHeader.parse(getList(HEADERS_CONFIG));
         for (String pool : pools) {
             checkTopic(topicFor(pool), pool);
         }
@@ -102,82 +104,79 @@ public final class PoolSourceConfig extends AbstractConfig {
     private static ConfigDef configDef() {
         ConfigDef def = new ConfigDef();
         int order = 0;
-        def.define(POOL_DIR, Type.STRING, "", Importance.HIGH,
-                "Directory holding the pools (NAME.pool) on the worker's host. Empty: $ROCKPOOL_DIR of the worker, "
-                        + "else ~/.rockpool/pools of the worker's user. A leading ~/ is the worker user's home.",
-                GROUP_POOLS, ++order, Width.LONG, "Pool directory");
-        def.define(POOLS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new PoolNamesValidator(), Importance.HIGH,
+        PoolDirConfig.define(def, GROUP_POOLS, ++order);
+        def.define(POOLS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new PoolNamesValidator(), Importance.HIGH,
                 "Names of the pools to stream (comma-separated, at least one). Pools are spread over tasks.max tasks; "
                         + "a pool that does not exist yet is waited for.",
                 GROUP_POOLS, ++order, Width.LONG, "Pools");
         order = 0;
-        def.define(TOPIC, Type.STRING, POOL_PLACEHOLDER, new TopicTemplateValidator(), Importance.HIGH,
+        def.define(TOPIC_CONFIG, Type.STRING, POOL_PLACEHOLDER, new TopicTemplateValidator(), Importance.HIGH,
                 "Target topic; " + POOL_PLACEHOLDER + " is replaced by the pool name. The result must be a legal "
                         + "topic name for every pool.",
                 GROUP_RECORDS, ++order, Width.MEDIUM, "Topic");
-        def.define(KEY_JQ, Type.STRING, "", new JqValidator("jq expression"), Importance.MEDIUM,
+        def.define(KEY_JQ_CONFIG, Type.STRING, "", new JqValidator("jq expression"), Importance.MEDIUM,
                 "jq expression over the message envelope {seq, time, meta: {tags}, data} giving the record key: a "
                         + "string result is the key as is, any other result its compact JSON text; no output or "
                         + "null gives no key. Empty: records have no key.",
                 GROUP_RECORDS, ++order, Width.LONG, "Key jq");
-        def.define(VALUE_FORMAT, Type.STRING, ValueFormat.AUTO.label(), ValueFormat.VALIDATOR, Importance.LOW,
+        def.define(VALUE_FORMAT_CONFIG, Type.STRING, ValueFormat.AUTO.label(), ValueFormat.VALIDATOR, Importance.LOW,
                 "Java type of the record value. bytes: the stored JSON bytes (byte[], schema BYTES; for "
                         + "ByteArrayConverter: no re-serialisation). string: the JSON text (STRING; for "
                         + "StringConverter). map: the parsed object (schemaless Map; for JsonConverter). auto: bytes "
                         + "or string when the connector's value.converter is ByteArrayConverter or StringConverter, "
                         + "else map.",
                 GROUP_RECORDS, ++order, Width.SHORT, "Value format");
-        def.define(HEADERS, Type.LIST, RecordHeader.ALL, RecordHeader.VALIDATOR, Importance.LOW,
-                "The headers each record carries, any of: pool (rockpool.pool, the pool name), seq (rockpool.seq, "
-                        + "INT64), time (rockpool.time, the message time in RFC 3339), tags (rockpool.tags, the tags "
-                        + "as a JSON array). Empty: none. The worker converts every header of every record with its "
+        def.define(HEADERS_CONFIG, Type.LIST, RecordHeader.ALL, RecordHeader.VALIDATOR, Importance.LOW,
+                "The headers each record carries, any of: pool (" + RockpoolHeaders.POOL + ", the pool name), seq ("
+                        + RockpoolHeaders.SEQ + ", INT64), time (" + RockpoolHeaders.TIME + ", the message time in RFC "
+                        + "3339), tags (" + RockpoolHeaders.TAGS + ", the tags as a JSON array). Empty: none. The worker converts every header of every record with its "
                         + "header.converter, so fewer headers make records smaller and the task faster (see "
                         + "docs/BENCHMARKS.md).",
                 GROUP_RECORDS, ++order, Width.MEDIUM, "Headers");
         order = 0;
-        def.define(FILTER_TAGS, Type.LIST, "", Importance.MEDIUM,
+        def.define(FILTER_TAGS_CONFIG, Type.LIST, "", Importance.MEDIUM,
                 "Tags a message must all carry to be sent (comma-separated). Empty: no tag filter.",
                 GROUP_FILTERS, ++order, Width.LONG, "Required tags");
-        def.define(FILTER_WHERE, Type.STRING, "", new JqValidator("jq expression"), Importance.MEDIUM,
+        def.define(FILTER_WHERE_CONFIG, Type.STRING, "", new JqValidator("jq expression"), Importance.MEDIUM,
                 "jq predicate over the message envelope; true sends the message, false or a runtime error skips it, "
                         + "a non-boolean result fails the task. Empty: no predicate.",
                 GROUP_FILTERS, ++order, Width.LONG, "Where");
         order = 0;
-        def.define(START_FROM, Type.STRING, "earliest", Positions.START_VALIDATOR, Importance.MEDIUM,
+        def.define(START_FROM_CONFIG, Type.STRING, "earliest", Positions.START_VALIDATOR, Importance.MEDIUM,
                 "Where a pool with no committed offset starts: earliest (the oldest message still in the pool), "
                         + "latest (the first message appended after the task starts), seq:N (the message with seq N, "
                         + "or the next one), time:RFC3339 (the first message at or after that time).",
                 GROUP_POSITIONS, ++order, Width.MEDIUM, "Start from");
-        def.define(STOP_AT, Type.STRING, "", Positions.STOP_VALIDATOR, Importance.LOW,
+        def.define(STOP_AT_CONFIG, Type.STRING, "", Positions.STOP_VALIDATOR, Importance.LOW,
                 "Optional end of a replay, inclusive: seq:N or time:RFC3339. The first message past it ends the pool: "
                         + "the task sends nothing more from that pool. Empty: follow forever.",
                 GROUP_POSITIONS, ++order, Width.MEDIUM, "Stop at");
-        def.define(ON_GAP, Type.STRING, "continue", ConfigDef.CaseInsensitiveValidString.in("continue", "fail"),
-                Importance.MEDIUM,
+        def.define(ON_GAP_CONFIG, Type.STRING, "continue",
+                ConfigDef.CaseInsensitiveValidString.in("continue", "fail"), Importance.MEDIUM,
                 "What to do when messages were overwritten before the task read them: continue (log the first "
                         + "missing seq and the count, count them in the lost-messages-total metric, go on with the "
                         + "oldest message still there) or fail (fail the task, naming the first missing seq and "
                         + "the count).",
                 GROUP_POSITIONS, ++order, Width.SHORT, "On gap");
         order = 0;
-        def.define(BATCH_MAX_MESSAGES, Type.INT, 1000, ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
+        def.define(BATCH_MAX_MESSAGES_CONFIG, Type.INT, 1000, ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
                 "Most records one poll returns (over all the task's pools).",
                 GROUP_BATCHING, ++order, Width.SHORT, "Batch size");
-        def.define(POLL_TIMEOUT_MS, Type.LONG, 500L, ConfigDef.Range.between(0, 60_000), Importance.LOW,
+        def.define(POLL_TIMEOUT_MS_CONFIG, Type.LONG, 500L, ConfigDef.Range.between(0, 60_000), Importance.LOW,
                 "Longest an idle poll waits for a new message before returning no records, in ms. stop() wakes it "
                         + "at once.",
                 GROUP_BATCHING, ++order, Width.SHORT, "Poll timeout");
-        def.define(HEARTBEAT_TOPIC, Type.STRING, "", new HeartbeatTopicValidator(), Importance.MEDIUM,
+        def.define(HEARTBEAT_TOPIC_CONFIG, Type.STRING, "", new HeartbeatTopicValidator(), Importance.MEDIUM,
                 "Topic for heartbeat records. Connect commits a source offset only with a record, so without "
                         + "heartbeats the messages the filters drop after the last record sent are read again after "
                         + "a restart (and reported as a gap if they were overwritten meanwhile). With a topic set, a "
                         + "pool whose read position moved past the last record sent gets a heartbeat record "
                         + "(key: the pool name; value: {\"pool\":NAME,\"seq\":NEXT}) at most every "
-                        + HEARTBEAT_INTERVAL_MS + ", and its offset commits. Empty: no heartbeats.",
+                        + HEARTBEAT_INTERVAL_MS_CONFIG + ", and its offset commits. Empty: no heartbeats.",
                 GROUP_BATCHING, ++order, Width.MEDIUM, "Heartbeat topic");
-        def.define(HEARTBEAT_INTERVAL_MS, Type.LONG, 10_000L, ConfigDef.Range.between(1, 3_600_000),
+        def.define(HEARTBEAT_INTERVAL_MS_CONFIG, Type.LONG, 10_000L, ConfigDef.Range.between(1, 3_600_000),
                 Importance.LOW, "Most time, in ms, that a pool's filtered-out messages stay uncommitted while "
-                        + HEARTBEAT_TOPIC + " is set.",
+                        + HEARTBEAT_TOPIC_CONFIG + " is set.",
                 GROUP_BATCHING, ++order, Width.SHORT, "Heartbeat interval");
         return def;
     }
@@ -189,7 +188,7 @@ public final class PoolSourceConfig extends AbstractConfig {
 
     /** The configured pool directory. */
     public PoolDirectory poolDirectory() {
-        return PoolDirectory.resolve(getString(POOL_DIR));
+        return PoolDirConfig.directory(this);
     }
 
     /** The pool names, without duplicates, in configured order. */
@@ -199,7 +198,7 @@ public final class PoolSourceConfig extends AbstractConfig {
 
     /** The topic of a pool. */
     public String topicFor(String pool) {
-        return getString(TOPIC).replace(POOL_PLACEHOLDER, pool);
+        return getString(TOPIC_CONFIG).replace(POOL_PLACEHOLDER, pool);
     }
 
     public Start start() {
@@ -236,21 +235,21 @@ public final class PoolSourceConfig extends AbstractConfig {
     }
 
     public int batchMaxMessages() {
-        return getInt(BATCH_MAX_MESSAGES);
+        return getInt(BATCH_MAX_MESSAGES_CONFIG);
     }
 
     public long pollTimeoutMs() {
-        return getLong(POLL_TIMEOUT_MS);
+        return getLong(POLL_TIMEOUT_MS_CONFIG);
     }
 
     /** The heartbeat topic, or null when heartbeats are off. */
     public String heartbeatTopic() {
-        String topic = getString(HEARTBEAT_TOPIC).trim();
+        String topic = getString(HEARTBEAT_TOPIC_CONFIG).trim();
         return topic.isEmpty() ? null : topic;
     }
 
     public long heartbeatIntervalMs() {
-        return getLong(HEARTBEAT_INTERVAL_MS);
+        return getLong(HEARTBEAT_INTERVAL_MS_CONFIG);
     }
 
     private static MessageFilter compileFilter(List<String> tags, String where) {
@@ -258,7 +257,7 @@ public final class PoolSourceConfig extends AbstractConfig {
         try {
             return MessageFilter.of(tags, wheres);
         } catch (PoolException e) {
-            throw new ConfigException(FILTER_WHERE, where, e.getMessage());
+            throw new ConfigException(FILTER_WHERE_CONFIG, where, e.getMessage());
         }
     }
 
@@ -304,11 +303,11 @@ public final class PoolSourceConfig extends AbstractConfig {
             problem = "may only contain letters, digits, '.', '_' and '-'";
         }
         if (problem != null) {
-            throw new ConfigException(TOPIC, topic, "the topic for pool '" + pool + "' " + problem);
+            throw new ConfigException(TOPIC_CONFIG, topic, "the topic for pool '" + pool + "' " + problem);
         }
     }
 
-    /** A rockpool header a record can carry ({@link #HEADERS}). */
+    /** A rockpool header a record can carry ({@link #HEADERS_CONFIG}). */
     public enum RecordHeader {
         /** {@code rockpool.pool}: the pool name. */
         POOL,

@@ -1,5 +1,6 @@
 package dev.rockpool.connect.source;
 
+import dev.rockpool.connect.PluginVersion;
 import dev.rockpool.pool.PoolDirectory;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
@@ -12,14 +13,11 @@ import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
 import org.apache.kafka.connect.util.ConnectorUtils;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * Streams rockpool pools into Kafka topics. The pools of {@code pools} are spread over {@code tasks.max}
@@ -27,15 +25,12 @@ import java.util.Properties;
  * resumes exactly where the last committed record left off.
  */
 public class PoolSourceConnector extends SourceConnector {
-    /** The version of the plugin: from the jar manifest, else from the build's properties file. */
-    static final String VERSION = readVersion();
-
     private Map<String, String> props;
     private PoolSourceConfig config;
 
     @Override
     public String version() {
-        return VERSION;
+        return PluginVersion.VERSION;
     }
 
     @Override
@@ -56,7 +51,7 @@ public class PoolSourceConnector extends SourceConnector {
         List<Map<String, String>> configs = new ArrayList<>();
         for (List<String> group : ConnectorUtils.groupPartitions(pools, Math.min(maxTasks, pools.size()))) {
             Map<String, String> taskProps = new HashMap<>(props);
-            taskProps.put(PoolSourceConfig.POOLS, String.join(",", group));
+            taskProps.put(PoolSourceConfig.POOLS_CONFIG, String.join(",", group));
             configs.add(taskProps);
         }
         return configs;
@@ -83,7 +78,7 @@ public class PoolSourceConnector extends SourceConnector {
         for (ConfigValue v : result.configValues()) {
             values.put(v.name(), v);
         }
-        ConfigValue dirValue = values.get(PoolSourceConfig.POOL_DIR);
+        ConfigValue dirValue = values.get(PoolSourceConfig.POOL_DIR_CONFIG);
         if (dirValue != null && dirValue.errorMessages().isEmpty()) {
             PoolDirectory dir = PoolDirectory.resolve((String) dirValue.value());
             if (!Files.isDirectory(dir.dir())) {
@@ -91,8 +86,8 @@ public class PoolSourceConnector extends SourceConnector {
                         + "(create it, or a pool in it: rockpool pool create NAME)");
             }
         }
-        ConfigValue poolsValue = values.get(PoolSourceConfig.POOLS);
-        ConfigValue topicValue = values.get(PoolSourceConfig.TOPIC);
+        ConfigValue poolsValue = values.get(PoolSourceConfig.POOLS_CONFIG);
+        ConfigValue topicValue = values.get(PoolSourceConfig.TOPIC_CONFIG);
         if (poolsValue != null && poolsValue.errorMessages().isEmpty() && poolsValue.value() != null
                 && topicValue != null && topicValue.errorMessages().isEmpty()) {
             @SuppressWarnings("unchecked")
@@ -123,9 +118,11 @@ public class PoolSourceConnector extends SourceConnector {
     }
 
     /**
-     * Validates offsets written through the REST API (KIP-875): each partition must be {@code {"pool": NAME}} for a
-     * configured pool, each offset null (reset: the pool starts from start.from again) or {@code {"seq": N}} with
-     * N >= 1 and optionally {@code "pool.id"}. Without a pool id the seq applies to whatever file the pool is.
+     * Validates offsets written through the REST API (KIP-875): each partition must be {@code {"pool": NAME}}, each
+     * offset null (reset: the pool starts from start.from again) or {@code {"seq": N}} with N >= 1 and optionally
+     * {@code "pool.id"}. Without a pool id the seq applies to whatever file the pool is. A pool the connector no
+     * longer streams may only be reset (a null offset, as Kafka's FileStream source allows), so operators can clean
+     * up the offsets of pools they removed from {@code pools}.
      */
     @Override
     public boolean alterOffsets(Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
@@ -137,11 +134,12 @@ public class PoolSourceConnector extends SourceConnector {
                 throw new ConnectException("Source partition " + partition + " is not {\"" + OffsetFields.POOL
                         + "\": \"NAME\"}");
             }
-            if (!cfg.pools().contains(pool)) {
-                throw new ConnectException("Source partition " + partition + " names pool '" + pool
-                        + "', which is not among the connector's pools " + cfg.pools());
-            }
             Map<String, ?> offset = e.getValue();
+            if (offset != null && !cfg.pools().contains(pool)) {
+                throw new ConnectException("Source partition " + partition + " names pool '" + pool
+                        + "', which is not among the connector's pools " + cfg.pools() + ": its offset can only be "
+                        + "reset (null)");
+            }
             if (offset != null) {
                 String problem = OffsetFields.problemWith(offset);
                 if (problem != null) {
@@ -150,25 +148,5 @@ public class PoolSourceConnector extends SourceConnector {
             }
         }
         return true;
-    }
-
-    private static String readVersion() {
-        String fromManifest = PoolSourceConnector.class.getPackage().getImplementationVersion();
-        if (fromManifest != null) {
-            return fromManifest;
-        }
-        try (InputStream in = PoolSourceConnector.class.getResourceAsStream("rockpool-source.properties")) {
-            if (in != null) {
-                Properties p = new Properties();
-                p.load(in);
-                String v = p.getProperty("version");
-                if (v != null && !v.isBlank() && !v.startsWith("${")) {
-                    return v;
-                }
-            }
-        } catch (IOException e) {
-            // fall through: an unknown version is not worth failing the plugin over
-        }
-        return "unknown";
     }
 }

@@ -1,5 +1,6 @@
 package dev.rockpool.connect.source;
 
+import dev.rockpool.connect.PluginVersion;
 import dev.rockpool.filter.MessageFilter;
 import dev.rockpool.pool.Message;
 import dev.rockpool.pool.PoolDirectory;
@@ -52,7 +53,7 @@ public class PoolSourceTask extends SourceTask {
 
     @Override
     public String version() {
-        return PoolSourceConnector.VERSION;
+        return PluginVersion.VERSION;
     }
 
     @Override

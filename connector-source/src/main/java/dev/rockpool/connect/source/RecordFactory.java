@@ -1,8 +1,8 @@
 package dev.rockpool.connect.source;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rockpool.connect.RockpoolHeaders;
 import dev.rockpool.filter.Envelope;
 import dev.rockpool.filter.JqExpression;
 import dev.rockpool.filter.TimeFormat;
@@ -23,15 +23,6 @@ import java.util.Set;
 
 /** Turns pool messages into source records: value per {@code value.format}, key per {@code key.jq}, headers. */
 final class RecordFactory {
-    /** Header with the pool name. */
-    static final String HEADER_POOL = "rockpool.pool";
-    /** Header with the message seq (INT64). */
-    static final String HEADER_SEQ = "rockpool.seq";
-    /** Header with the message time, RFC 3339. */
-    static final String HEADER_TIME = "rockpool.time";
-    /** Header with the tags as JSON array text. */
-    static final String HEADER_TAGS = "rockpool.tags";
-
     private final PoolSourceConfig.ValueFormat valueFormat;
     private final JqExpression keyExpression;
     private final boolean poolHeader;
@@ -69,16 +60,16 @@ final class RecordFactory {
         String key = keyExpression == null ? null : key(pool, m);
         ConnectHeaders headers = new ConnectHeaders();
         if (poolHeader) {
-            headers.addString(HEADER_POOL, pool);
+            headers.addString(RockpoolHeaders.POOL, pool);
         }
         if (seqHeader) {
-            headers.addLong(HEADER_SEQ, m.seq());
+            headers.addLong(RockpoolHeaders.SEQ, m.seq());
         }
         if (timeHeader) {
-            headers.addString(HEADER_TIME, TimeFormat.format(m.timeNanos()));
+            headers.addString(RockpoolHeaders.TIME, TimeFormat.format(m.timeNanos()));
         }
         if (tagsHeader) {
-            headers.addString(HEADER_TAGS, tagsJson(m.tags()));
+            headers.addString(RockpoolHeaders.TAGS, RockpoolHeaders.encodeTags(m.tags()));
         }
         long timestampMs = Math.floorDiv(m.timeNanos(), 1_000_000L);
         return new SourceRecord(partition, offset, topic, null, key == null ? null : Schema.OPTIONAL_STRING_SCHEMA,
@@ -117,8 +108,8 @@ final class RecordFactory {
                 break;
         }
         ConnectHeaders headers = new ConnectHeaders();
-        headers.addString(HEADER_POOL, pool);
-        headers.addLong(HEADER_SEQ, seq);
+        headers.addString(RockpoolHeaders.POOL, pool);
+        headers.addLong(RockpoolHeaders.SEQ, seq);
         return new SourceRecord(partition, offset, topic, null, Schema.STRING_SCHEMA, pool, valueSchema, value,
                 System.currentTimeMillis(), headers);
     }
@@ -141,21 +132,6 @@ final class RecordFactory {
 
     private static JsonNode data(Message m) {
         return Envelope.data(m);
-    }
-
-    /** The tags as a JSON array text; built by hand because it runs for every record (most have no tags). */
-    static String tagsJson(List<String> tags) {
-        if (tags.isEmpty()) {
-            return "[]";
-        }
-        StringBuilder json = new StringBuilder(16 * tags.size()).append('[');
-        for (String tag : tags) {
-            if (json.length() > 1) {
-                json.append(',');
-            }
-            json.append('"').append(JsonStringEncoder.getInstance().quoteAsString(tag)).append('"');
-        }
-        return json.append(']').toString();
     }
 
     /**

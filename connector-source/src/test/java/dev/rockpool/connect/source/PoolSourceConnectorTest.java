@@ -1,5 +1,6 @@
 package dev.rockpool.connect.source;
 
+import dev.rockpool.connect.ConfigDocs;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
@@ -9,11 +10,9 @@ import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -22,9 +21,9 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** The connector class without a worker: config checks, task configs, offsets validation, the doc reference. */
 class PoolSourceConnectorTest {
@@ -133,6 +132,8 @@ class PoolSourceConnectorTest {
                 "pool.id", "0123456789abcdef0123456789abcdef"))));
         assertTrue(c.alterOffsets(p, Collections.singletonMap(Map.of("pool", "c"), null)), "reset");
         assertRejected(c, p, Map.of("pool", "zzz"), Map.of("seq", 5), "not among the connector's pools");
+        assertTrue(c.alterOffsets(p, Collections.singletonMap(Map.of("pool", "removed"), null)),
+                "a pool no longer configured can be reset, so its old offset can be cleaned up");
         assertRejected(c, p, Map.of("file", "a"), Map.of("seq", 5), "is not {\"pool\"");
         assertRejected(c, p, Map.of("pool", "a"), Map.of("seq", 0), "must be >= 1");
         assertRejected(c, p, Map.of("pool", "a"), Map.of("seq", "5"), "whole number");
@@ -150,25 +151,6 @@ class PoolSourceConnectorTest {
     /** docs/CONNECTORS.md must hold the reference generated from the ConfigDef. */
     @Test
     void theCommittedConfigReferenceIsCurrent() throws Exception {
-        Path doc = Paths.get("..", "docs", "CONNECTORS.md");
-        String text = Files.readString(doc, StandardCharsets.UTF_8);
-        int begin = text.indexOf(ConfigReference.BEGIN);
-        int end = text.indexOf(ConfigReference.END);
-        String expected = ConfigReference.render();
-        String actual = begin < 0 || end < begin ? "" : text.substring(begin, end + ConfigReference.END.length() + 1);
-        if (Boolean.getBoolean("rockpool.docs.update") && !expected.equals(actual)) {
-            if (begin < 0 || end < begin) {
-                fail("docs/CONNECTORS.md has no " + ConfigReference.BEGIN + " ... " + ConfigReference.END + " section");
-            }
-            Files.writeString(doc, text.substring(0, begin) + expected
-                    + text.substring(end + ConfigReference.END.length() + 1), StandardCharsets.UTF_8);
-            return;
-        }
-        List<String> diff = new ArrayList<>(List.of(expected.split("\n")));
-        diff.removeAll(List.of(actual.split("\n")));
-        assertEquals(expected, actual, "docs/CONNECTORS.md is out of date (lines missing: "
-                + String.join("\n", diff) + "); regenerate it with: mvn -q -pl connector-source "
-                + "-am test -Dtest=PoolSourceConnectorTest -Dsurefire.failIfNoSpecifiedTests=false "
-                + "-Drockpool.docs.update=true");
+        assertNull(ConfigDocs.check(Paths.get("..", "docs", "CONNECTORS.md"), "source", PoolSourceConfig.CONFIG_DEF));
     }
 }

@@ -1,5 +1,6 @@
 package dev.rockpool.connect.source;
 
+import dev.rockpool.connect.RockpoolHeaders;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rockpool.filter.TimeFormat;
 import dev.rockpool.pool.AppendResult;
@@ -100,17 +101,7 @@ class PoolSourceTaskTest {
     }
 
     private static long seqOf(SourceRecord r) {
-        return (Long) r.headers().lastWithName(RecordFactory.HEADER_SEQ).value();
-    }
-
-    @Test
-    void tagsHeaderIsTheJsonArrayOfTheTags() throws Exception {
-        List<List<String>> cases = List.of(List.of(), List.of("a"), List.of("b\"q", "back\\slash", "tab\t",
-                "\u0001ctl", "é ✓ 🦀", "</script>"));
-        for (List<String> tags : cases) {
-            assertEquals(JsonData.MAPPER.writeValueAsString(tags), RecordFactory.tagsJson(tags));
-            assertEquals(tags, JsonData.MAPPER.readValue(RecordFactory.tagsJson(tags), List.class));
-        }
+        return (Long) r.headers().lastWithName(RockpoolHeaders.SEQ).value();
     }
 
     @Test

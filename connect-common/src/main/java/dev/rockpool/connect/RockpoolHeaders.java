@@ -1,7 +1,8 @@
-package dev.rockpool.connect.sink;
+package dev.rockpool.connect;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rockpool.pool.JsonData;
 import org.apache.kafka.connect.errors.DataException;
@@ -17,17 +18,41 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * Reads tags from a record header. The rockpool source connector writes its tags as a JSON array of strings in
- * {@code rockpool.tags}; depending on the worker's {@code header.converter} the sink sees that as a String (e.g.
- * StringConverter) or already parsed into a Connect list (the default SimpleHeaderConverter), so both are accepted.
- * A string that is not a JSON array is one tag; a number or boolean is one tag (its text).
+ * The record headers rockpool writes and reads, and how tags travel in one: the source writes {@code rockpool.tags}
+ * as a JSON array of strings; the sink reads it back whatever the worker's {@code header.converter} made of it (a
+ * String with StringConverter, a Connect list with the default SimpleHeaderConverter). A string that is not a JSON
+ * array is one tag; a number or boolean is one tag (its text).
  */
-final class HeaderTags {
-    private HeaderTags() {
+public final class RockpoolHeaders {
+    /** The pool name. */
+    public static final String POOL = "rockpool.pool";
+    /** The message seq (INT64). */
+    public static final String SEQ = "rockpool.seq";
+    /** The message time, RFC 3339. */
+    public static final String TIME = "rockpool.time";
+    /** The tags, as JSON array text. */
+    public static final String TAGS = "rockpool.tags";
+
+    private RockpoolHeaders() {
     }
 
-    /** The static tags followed by the tags of every header named {@code headerName} (null: none). */
-    static List<String> of(List<String> staticTags, Headers headers, String headerName) {
+    /** The tags as compact JSON array text; built by hand because it runs for every record (most have no tags). */
+    public static String encodeTags(List<String> tags) {
+        if (tags.isEmpty()) {
+            return "[]";
+        }
+        StringBuilder json = new StringBuilder(16 * tags.size()).append('[');
+        for (String tag : tags) {
+            if (json.length() > 1) {
+                json.append(',');
+            }
+            json.append('"').append(JsonStringEncoder.getInstance().quoteAsString(tag)).append('"');
+        }
+        return json.append(']').toString();
+    }
+
+    /** {@code staticTags} followed by the tags of every header named {@code headerName} (null: none), in order. */
+    public static List<String> tags(List<String> staticTags, Headers headers, String headerName) {
         if (headerName == null || headers == null || headers.isEmpty()) {
             return staticTags;
         }
@@ -37,13 +62,13 @@ final class HeaderTags {
         }
         List<String> tags = new ArrayList<>(staticTags);
         while (it.hasNext()) {
-            addTags(tags, it.next().value(), headerName);
+            decodeTags(tags, it.next().value(), headerName);
         }
         return tags;
     }
 
-    /** Adds the tags of one header value. */
-    static void addTags(List<String> tags, Object value, String headerName) {
+    /** Adds the tags of one header value to {@code tags}; a {@link DataException} for a value that holds no tags. */
+    public static void decodeTags(List<String> tags, Object value, String headerName) {
         if (value == null) {
             return;
         }
@@ -119,7 +144,8 @@ final class HeaderTags {
                 || value instanceof Character) {
             return String.valueOf(value);
         }
-        throw new DataException("header " + headerName + " holds " + RecordValues.describe(value)
-                + ": tags are strings");
+        String what = value == null ? "null" : value instanceof Collection ? "an array"
+                : "a " + value.getClass().getName();
+        throw new DataException("header " + headerName + " holds " + what + ": tags are strings");
     }
 }
