@@ -30,9 +30,9 @@ class CommandLineTest {
             for (String width : List.of("80", "55")) {
                 System.setProperty("picocli.usage.width", width);
                 for (List<String> command : COMMANDS) {
-                    String[] args = java.util.stream.Stream.concat(command.stream(), java.util.stream.Stream.of("--help"))
-                            .toArray(String[]::new);
-                    Cli.Result help = run(null, args);
+                    List<String> args = new java.util.ArrayList<>(command);
+                    args.add("--help");
+                    Cli.Result help = run(null, args.toArray(new String[0]));
                     assertEquals(0, help.exit(), help.toString());
                     assertTrue(help.out().contains("~/.rockpool/pools"), command + " at " + width + ":\n" + help.out());
                 }

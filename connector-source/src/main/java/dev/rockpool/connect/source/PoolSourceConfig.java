@@ -129,9 +129,9 @@ public final class PoolSourceConfig extends AbstractConfig {
         def.define(HEADERS_CONFIG, Type.LIST, RecordHeader.ALL, RecordHeader.VALIDATOR, Importance.LOW,
                 "The headers each record carries, any of: pool (" + RockpoolHeaders.POOL + ", the pool name), seq ("
                         + RockpoolHeaders.SEQ + ", INT64), time (" + RockpoolHeaders.TIME + ", the message time in RFC "
-                        + "3339), tags (" + RockpoolHeaders.TAGS + ", the tags as a JSON array). Empty: none. The worker converts every header of every record with its "
-                        + "header.converter, so fewer headers make records smaller and the task faster (see "
-                        + "docs/BENCHMARKS.md).",
+                        + "3339), tags (" + RockpoolHeaders.TAGS + ", the tags as a JSON array). Empty: none. The "
+                        + "worker converts every header of every record with its header.converter, so fewer headers "
+                        + "make records smaller and the task faster (see docs/BENCHMARKS.md).",
                 GROUP_RECORDS, ++order, Width.MEDIUM, "Headers");
         order = 0;
         def.define(FILTER_TAGS_CONFIG, Type.LIST, "", Importance.MEDIUM,
