@@ -37,6 +37,16 @@ final class Report {
 
     Report(BenchMain.Results r) {
         this.results = r;
+        engineFigures();
+        jqFigures();
+        otherFigures(r);
+        engineRatios();
+        jqRatios();
+        otherRatios(r);
+    }
+
+    /** The JMH scores, by message size. */
+    private void engineFigures() {
         for (String size : List.of("128", "1024")) {
             String g = "append " + label(size) + ", 1 writer, fast";
             fig(g, "rockpool (JsonData.trusted)", "AppendBenchmark.rockpoolTrusted@" + size);
@@ -60,6 +70,10 @@ final class Report {
             fig(g, "rockpool get(random seq)", "ReadBenchmark.rockpoolGetRandom@" + size);
             fig(g, "Chronicle moveToIndex(random)", "ReadBenchmark.chronicleGetRandom@" + size);
         }
+    }
+
+    /** The jq plugins beside hand-written Java floors. */
+    private void jqFigures() {
         String jq = "jq plugins, 128 B JSON values, 1 core";
         fig(jq, "JqMatches$Value .level == \"error\", byte[]", "JqTransformsBenchmark.jqMatchesBytes@128");
         fig(jq, "  Java floor: streaming parse to level", "JqTransformsBenchmark.javaMatchesBytes@128");
@@ -69,6 +83,10 @@ final class Report {
         fig(jq, "  Java floor: tree, 2-field object, bytes", "JqTransformsBenchmark.javaTransformBytes@128");
         fig(jq, "JqTransform$Value {level, msg}, schemaless Map", "JqTransformsBenchmark.jqTransformMap@128");
         fig(jq, "  Java floor: a 2-entry map", "JqTransformsBenchmark.javaTransformMap@128");
+    }
+
+    /** Follow latencies and end-to-end rates. */
+    private void otherFigures(BenchMain.Results r) {
         for (FollowLatency.Result f : r.follow.values()) {
             String g = "follow latency, " + (f.strategy().equals("spin") ? "busy-spin" : "default backoff")
                     + " (" + f.samples() + " samples)";
@@ -83,7 +101,10 @@ final class Report {
             figures.add(new Figure(g, f.name() + " (" + f.messages() + " msgs, wall "
                     + String.format(Locale.ROOT, "%.1f s", f.wallSeconds()) + ")", f.rate(), "msg/s"));
         }
+    }
 
+    /** The engine against Chronicle Queue, the raw mapping and a plain file. */
+    private void engineRatios() {
         ratio("append 128 B: rockpool / Chronicle", "AppendBenchmark.rockpoolTrusted@128",
                 "AppendBenchmark.chronicle@128", 2.0, "trusted bytes; target ≥ 2");
         ratio("append 128 B: rockpool / raw mmap", "AppendBenchmark.rockpoolTrusted@128",
@@ -118,6 +139,10 @@ final class Report {
                 "ReadBenchmark.rawMmapSequentialInPlace@128", Double.NaN, "in place");
         ratio("random get 128 B: rockpool / Chronicle", "ReadBenchmark.rockpoolGetRandom@128",
                 "ReadBenchmark.chronicleGetRandom@128", Double.NaN, "");
+    }
+
+    /** The jq plugins against their targets and floors. */
+    private void jqRatios() {
         absolute("JqMatches byte[] (M records/s)", "JqTransformsBenchmark.jqMatchesBytes@128", 1.0, "target ≥ 1");
         ratio("JqMatches byte[] / Java floor", "JqTransformsBenchmark.jqMatchesBytes@128",
                 "JqTransformsBenchmark.javaMatchesBytes@128", Double.NaN, "parse the whole value + jq");
@@ -131,6 +156,10 @@ final class Report {
         absolute("JqTransform Map (M records/s)", "JqTransformsBenchmark.jqTransformMap@128", 0.5, "target ≥ 0.5");
         ratio("JqTransform Map / Java floor", "JqTransformsBenchmark.jqTransformMap@128",
                 "JqTransformsBenchmark.javaTransformMap@128", Double.NaN, "");
+    }
+
+    /** Follow latency against its targets, the connectors and the CLI against their ceilings. */
+    private void otherRatios(BenchMain.Results r) {
         FollowLatency.Result spin = r.follow.get("spin");
         FollowLatency.Result backoff = r.follow.get("backoff");
         ratios.add(new Ratio("follow p99, busy-spin (µs)", spin == null ? Double.NaN : spin.p99() / 1e3, 50, true,

@@ -135,7 +135,7 @@ public class PoolSinkTask extends SinkTask {
             result = target.pool().appendBatch(drafts, durability,
                     tolerating() ? BadDraftPolicy.SKIP : BadDraftPolicy.STOP);
         } catch (PoolException e) {
-            throw targets.failure(target, "cannot append", e);
+            throw targets.failure(target, "Cannot append to", e);
         }
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);

@@ -99,7 +99,7 @@ final class PoolTargets implements AutoCloseable {
         try {
             return target.refresh();
         } catch (PoolException e) {
-            throw failure(target.ref(), target.pool().path(), "cannot read back for recovery", e);
+            throw failure(target.ref(), target.pool().path(), "Cannot read back for recovery", e);
         }
     }
 
@@ -122,18 +122,21 @@ final class PoolTargets implements AutoCloseable {
                         config.getString(PoolSinkConfig.POOL_SIZE_CONFIG));
             }
         } catch (PoolException e) {
-            throw failure(ref, path, "cannot open", e);
+            throw failure(ref, path, "Cannot open", e);
         }
         try {
             pool.checkWritable();
         } catch (PoolException e) {
             pool.close();
-            throw failure(ref, path, "cannot write", e);
+            throw failure(ref, path, "Cannot write to", e);
         }
         return pool;
     }
 
-    /** A pool failure as a task failure; Busy (the batch was not written) may be retried as a whole. */
+    /**
+     * A pool failure as a task failure, {@code "<what> pool 'REF' at PATH: Kind: message"}; Busy (the batch was not
+     * written) may be retried as a whole.
+     */
     RuntimeException failure(PoolTarget target, String what, PoolException e) {
         return failure(target.ref(), target.pool().path(), what, e);
     }
@@ -142,8 +145,8 @@ final class PoolTargets implements AutoCloseable {
         String hint = e.kind() == ErrorKind.NOT_FOUND && !config.createPools()
                 ? " (" + PoolSinkConfig.POOL_CREATE_CONFIG + "=false: create it first, e.g. rockpool pool create "
                 + ref + ")" : "";
-        String message = "Pool '" + ref + "' at " + path + ": " + what + ": " + e.kind().label() + ": "
-                + e.getMessage() + hint;
+        String message = what + " pool '" + ref + "' at " + path + ": " + e.kind().label() + ": " + e.getMessage()
+                + hint;
         return e.kind() == ErrorKind.BUSY ? new RetriableException(message, e) : new ConnectException(message, e);
     }
 

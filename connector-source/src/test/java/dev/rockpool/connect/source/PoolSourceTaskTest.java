@@ -231,6 +231,27 @@ class PoolSourceTaskTest {
         }
     }
 
+    /** The same pool (same id) under a new inode, as a move or a copy back into place leaves it: no restart. */
+    @Test
+    void theSamePoolMovedBackIntoPlaceGoesOnAtTheSameSeq() throws Exception {
+        Path file = dir.resolve("moved.pool");
+        try (Pool pool = create("moved", PoolOptions.MIN_SIZE)) {
+            append(pool, 2);
+        }
+        PoolSourceTask task = start(props("moved"));
+        pollRecords(task, 2);
+        Path copy = dir.resolve("moved.copy");
+        Files.copy(file, copy);
+        Files.delete(file);
+        Files.move(copy, file);
+        try (Pool pool = Pool.open(file)) {
+            append(pool, 1);
+            List<SourceRecord> records = pollRecords(task, 1);
+            assertEquals(3L, seqOf(records.get(0)), "neither the first two again nor a gap");
+            assertEquals(pool.id(), records.get(0).sourceOffset().get("pool.id"));
+        }
+    }
+
     @Test
     void waitsForAMissingPool() throws Exception {
         PoolSourceTask task = start(props("later"));
