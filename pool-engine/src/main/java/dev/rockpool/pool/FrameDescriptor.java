@@ -1,7 +1,7 @@
 package dev.rockpool.pool;
 
 /**
- * Layout of a frame in the ring: a {@link #HEADER_LENGTH}-byte header, then the payload (meta section, then the
+ * Layout of a frame in the ring: a {@link #FRAME_HEADER_LENGTH}-byte header, then the payload (meta section, then the
  * data JSON), padded to {@link #ALIGNMENT}. Frames never wrap: when the space left before the physical end of the
  * ring is too small, the writer fills it with a {@link #TYPE_PADDING} frame, or, if it is even smaller than a frame
  * header, leaves it and every reader skips it implicitly.
@@ -30,8 +30,8 @@ package dev.rockpool.pool;
 public final class FrameDescriptor {
     /** Frames start at multiples of 8 bytes, so every header long is aligned. */
     public static final int ALIGNMENT = 8;
-    /** Bytes of the frame header. */
-    public static final int HEADER_LENGTH = 32;
+    /** Bytes of the header of every frame (the file has its own: {@link HeaderDescriptor#FILE_HEADER_LENGTH}). */
+    public static final int FRAME_HEADER_LENGTH = 32;
 
     /** int: frame length in bytes including the header, before padding to {@link #ALIGNMENT}. */
     public static final int LENGTH_OFFSET = 0;
@@ -58,7 +58,7 @@ public final class FrameDescriptor {
 
     /** How many bytes from {@link #CHECKED_OFFSET} the CRC32C of a frame of this type and length covers. */
     public static int checkedLength(int type, int length) {
-        return (type == TYPE_PADDING ? HEADER_LENGTH : length) - CHECKED_OFFSET;
+        return (type == TYPE_PADDING ? FRAME_HEADER_LENGTH : length) - CHECKED_OFFSET;
     }
 
     /** {@code length} rounded up to {@link #ALIGNMENT}. */
@@ -69,9 +69,9 @@ public final class FrameDescriptor {
     /** True if a frame header read at a physical offset is plausible for a ring of {@code ringCapacity} bytes. */
     public static boolean isPlausible(int length, int type, int metaLength, long physical, long ringCapacity) {
         if (type == TYPE_PADDING) {
-            return length >= HEADER_LENGTH && physical + length == ringCapacity;
+            return length >= FRAME_HEADER_LENGTH && physical + length == ringCapacity;
         }
-        return type == TYPE_MESSAGE && length >= HEADER_LENGTH + 5 && physical + align(length) <= ringCapacity
-                && metaLength >= 3 && metaLength <= length - HEADER_LENGTH - 2;
+        return type == TYPE_MESSAGE && length >= FRAME_HEADER_LENGTH + 5 && physical + align(length) <= ringCapacity
+                && metaLength >= 3 && metaLength <= length - FRAME_HEADER_LENGTH - 2;
     }
 }

@@ -1,6 +1,6 @@
 package dev.rockpool.pool;
 
-import static dev.rockpool.pool.FrameDescriptor.HEADER_LENGTH;
+import static dev.rockpool.pool.FrameDescriptor.FRAME_HEADER_LENGTH;
 import static dev.rockpool.pool.FrameDescriptor.TYPE_PADDING;
 
 /**
@@ -59,7 +59,7 @@ final class FrameReader {
      */
     Result read(long position, int physical, boolean copy) {
         int remaining = (int) (map.ringCapacity - physical);
-        if (remaining < HEADER_LENGTH) {
+        if (remaining < FRAME_HEADER_LENGTH) {
             next = position + remaining;
             nextPhysical = 0;
             return Result.FILLER;
@@ -80,7 +80,7 @@ final class FrameReader {
                 actualCrc = checksum.of(physical, type, length);
             }
             if (copy && type != TYPE_PADDING) {
-                payload = new byte[length - HEADER_LENGTH];
+                payload = new byte[length - FRAME_HEADER_LENGTH];
                 map.copyPayload(physical, payload, payload.length);
             }
         }

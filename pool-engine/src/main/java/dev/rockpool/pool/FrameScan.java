@@ -1,6 +1,6 @@
 package dev.rockpool.pool;
 
-import static dev.rockpool.pool.FrameDescriptor.HEADER_LENGTH;
+import static dev.rockpool.pool.FrameDescriptor.FRAME_HEADER_LENGTH;
 import static dev.rockpool.pool.FrameDescriptor.TYPE_PADDING;
 
 /**
@@ -39,7 +39,7 @@ final class FrameScan {
         while (next < to) {
             position = next;
             int remaining = map.remaining(position);
-            if (remaining < HEADER_LENGTH) {
+            if (remaining < FRAME_HEADER_LENGTH) {
                 next = position + remaining;
                 continue;
             }

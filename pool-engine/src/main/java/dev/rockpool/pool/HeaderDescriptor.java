@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
- * Layout of the pool file header: the first {@link #HEADER_LENGTH} bytes of every pool file. All fields
+ * Layout of the pool file header: the first {@link #FILE_HEADER_LENGTH} bytes of every pool file. All fields
  * little-endian; every field that is read while writers run is 8-byte aligned and accessed through a VarHandle.
  *
  * <pre>
@@ -45,14 +45,17 @@ public final class HeaderDescriptor {
     public static final long MAGIC = 0x4C4F4F504B434F52L;
     /** The format version this engine writes and reads. */
     public static final int FORMAT_VERSION = 1;
-    /** Header size: one page, so the index and ring start page-aligned. */
-    public static final int HEADER_LENGTH = 4096;
+    /**
+     * Bytes of the file header at the start of every pool file: one page, so the index and ring start page-aligned.
+     * (Each frame in the ring has its own, much smaller header: {@link FrameDescriptor#FRAME_HEADER_LENGTH}.)
+     */
+    public static final int FILE_HEADER_LENGTH = 4096;
 
     /** long: {@link #MAGIC}. */
     public static final int MAGIC_OFFSET = 0;
     /** int: the format version. */
     public static final int VERSION_OFFSET = 8;
-    /** int: {@link #HEADER_LENGTH}. */
+    /** int: {@link #FILE_HEADER_LENGTH}. */
     public static final int HEADER_LENGTH_OFFSET = 12;
     /** long: the file size the pool was created with; checked against the real size before mapping. */
     public static final int FILE_SIZE_OFFSET = 16;
@@ -98,9 +101,9 @@ public final class HeaderDescriptor {
      * @throws PoolException Corrupt for a foreign, zeroed or truncated file; Usage for another format version
      */
     public static void checkHeader(ByteBuffer header, long actualSize, Path path) {
-        if (actualSize < HEADER_LENGTH) {
+        if (actualSize < FILE_HEADER_LENGTH) {
             throw PoolException.corrupt(path, 0, "not a pool: file size=" + actualSize
-                    + " is smaller than the header length=" + HEADER_LENGTH);
+                    + " is smaller than the header length=" + FILE_HEADER_LENGTH);
         }
         long magic = header.getLong(MAGIC_OFFSET);
         if (magic != MAGIC) {
@@ -113,8 +116,8 @@ public final class HeaderDescriptor {
                     + ": this rockpool reads version=" + FORMAT_VERSION, path, null, (long) VERSION_OFFSET,
                     version > FORMAT_VERSION ? "upgrade rockpool to read this pool" : null, null);
         }
-        check(header.getInt(HEADER_LENGTH_OFFSET) == HEADER_LENGTH, path, HEADER_LENGTH_OFFSET,
-                "headerLength=" + header.getInt(HEADER_LENGTH_OFFSET) + " expected=" + HEADER_LENGTH);
+        check(header.getInt(HEADER_LENGTH_OFFSET) == FILE_HEADER_LENGTH, path, HEADER_LENGTH_OFFSET,
+                "headerLength=" + header.getInt(HEADER_LENGTH_OFFSET) + " expected=" + FILE_HEADER_LENGTH);
         long fileSize = header.getLong(FILE_SIZE_OFFSET);
         check(fileSize == actualSize, path, FILE_SIZE_OFFSET,
                 "fileSize=" + fileSize + " but the file has " + actualSize + " bytes (truncated or extended)");
@@ -122,12 +125,12 @@ public final class HeaderDescriptor {
         long indexCapacity = header.getLong(INDEX_CAPACITY_OFFSET);
         long ringOffset = header.getLong(RING_OFFSET_OFFSET);
         long ringCapacity = header.getLong(RING_CAPACITY_OFFSET);
-        check(indexOffset == HEADER_LENGTH, path, INDEX_OFFSET_OFFSET, "indexOffset=" + indexOffset);
+        check(indexOffset == FILE_HEADER_LENGTH, path, INDEX_OFFSET_OFFSET, "indexOffset=" + indexOffset);
         check(indexCapacity > 0 && indexCapacity <= Integer.MAX_VALUE / IndexDescriptor.SLOT_LENGTH, path,
                 INDEX_CAPACITY_OFFSET, "indexCapacity=" + indexCapacity);
         check(ringOffset == IndexDescriptor.ringOffset(indexCapacity), path, RING_OFFSET_OFFSET,
                 "ringOffset=" + ringOffset + " expected=" + IndexDescriptor.ringOffset(indexCapacity));
-        check(ringCapacity >= FrameDescriptor.HEADER_LENGTH * 2 && ringCapacity % FrameDescriptor.ALIGNMENT == 0
+        check(ringCapacity >= FrameDescriptor.FRAME_HEADER_LENGTH * 2 && ringCapacity % FrameDescriptor.ALIGNMENT == 0
                         && ringCapacity <= Integer.MAX_VALUE && ringOffset + ringCapacity <= fileSize,
                 path, RING_CAPACITY_OFFSET, "ringCapacity=" + ringCapacity + " ringOffset=" + ringOffset
                         + " fileSize=" + fileSize);

@@ -33,12 +33,12 @@ public final class IndexDescriptor {
 
     /** File offset of the slot for {@code seq}. */
     public static int slotOffset(long seq, long indexCapacity) {
-        return (int) (HeaderDescriptor.HEADER_LENGTH + (seq % indexCapacity) * SLOT_LENGTH);
+        return (int) (HeaderDescriptor.FILE_HEADER_LENGTH + (seq % indexCapacity) * SLOT_LENGTH);
     }
 
     /** Where the ring starts for an index of this capacity: page-aligned after the index. */
     public static long ringOffset(long indexCapacity) {
-        long end = HeaderDescriptor.HEADER_LENGTH + indexCapacity * SLOT_LENGTH;
+        long end = HeaderDescriptor.FILE_HEADER_LENGTH + indexCapacity * SLOT_LENGTH;
         return (end + 4095) & ~4095L;
     }
 

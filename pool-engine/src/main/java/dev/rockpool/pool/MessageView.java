@@ -31,9 +31,9 @@ public final class MessageView {
         this.position = position;
         this.seq = seq;
         this.timeNanos = timeNanos;
-        this.payloadPhysical = physical + FrameDescriptor.HEADER_LENGTH;
+        this.payloadPhysical = physical + FrameDescriptor.FRAME_HEADER_LENGTH;
         this.metaLength = metaLength;
-        this.dataLength = length - FrameDescriptor.HEADER_LENGTH - metaLength;
+        this.dataLength = length - FrameDescriptor.FRAME_HEADER_LENGTH - metaLength;
     }
 
     public long seq() {

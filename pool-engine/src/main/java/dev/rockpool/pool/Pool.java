@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import static dev.rockpool.pool.FrameDescriptor.HEADER_LENGTH;
+import static dev.rockpool.pool.FrameDescriptor.FRAME_HEADER_LENGTH;
 import static dev.rockpool.pool.FrameDescriptor.TYPE_MESSAGE;
 import static dev.rockpool.pool.FrameDescriptor.TYPE_PADDING;
 import static dev.rockpool.pool.HeaderDescriptor.COUNT_OFFSET;
@@ -116,12 +116,12 @@ public final class Pool implements AutoCloseable {
     }
 
     private static ByteBuffer newHeader(long size, long indexCapacity, long ringOffset, long ringCapacity) {
-        ByteBuffer h = ByteBuffer.allocate(HeaderDescriptor.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer h = ByteBuffer.allocate(HeaderDescriptor.FILE_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         h.putLong(HeaderDescriptor.MAGIC_OFFSET, HeaderDescriptor.MAGIC);
         h.putInt(HeaderDescriptor.VERSION_OFFSET, HeaderDescriptor.FORMAT_VERSION);
-        h.putInt(HeaderDescriptor.HEADER_LENGTH_OFFSET, HeaderDescriptor.HEADER_LENGTH);
+        h.putInt(HeaderDescriptor.HEADER_LENGTH_OFFSET, HeaderDescriptor.FILE_HEADER_LENGTH);
         h.putLong(HeaderDescriptor.FILE_SIZE_OFFSET, size);
-        h.putLong(HeaderDescriptor.INDEX_OFFSET_OFFSET, HeaderDescriptor.HEADER_LENGTH);
+        h.putLong(HeaderDescriptor.INDEX_OFFSET_OFFSET, HeaderDescriptor.FILE_HEADER_LENGTH);
         h.putLong(HeaderDescriptor.INDEX_CAPACITY_OFFSET, indexCapacity);
         h.putLong(HeaderDescriptor.RING_OFFSET_OFFSET, ringOffset);
         h.putLong(HeaderDescriptor.RING_CAPACITY_OFFSET, ringCapacity);
@@ -152,7 +152,7 @@ public final class Pool implements AutoCloseable {
         try {
             FileChannel ch = shared.channel;
             long size = ch.size();
-            ByteBuffer header = ByteBuffer.allocate(HeaderDescriptor.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer header = ByteBuffer.allocate(HeaderDescriptor.FILE_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
             while (header.hasRemaining() && ch.read(header, header.position()) > 0) {
                 // read until the header is full or the file ends
             }
@@ -325,7 +325,7 @@ public final class Pool implements AutoCloseable {
     /** The encoded meta of a draft, after checking that the whole message fits in the ring. */
     private byte[] encodeChecked(Draft draft) {
         byte[] meta = MetaCodec.encode(draft.tags(), draft.origin());
-        long frameLength = (long) HEADER_LENGTH + meta.length + draft.data().length();
+        long frameLength = (long) FRAME_HEADER_LENGTH + meta.length + draft.data().length();
         if (frameLength > map.ringCapacity || FrameDescriptor.align((int) frameLength) > map.ringCapacity) {
             throw new MessageTooLargeException(path, frameLength, map.ringCapacity);
         }
@@ -353,7 +353,7 @@ public final class Pool implements AutoCloseable {
             map.forceMeta(IndexDescriptor.slotOffset(firstSeq, map.indexCapacity),
                     (int) ((end - first) * IndexDescriptor.SLOT_LENGTH));
             if (first + slots > map.indexCapacity) {
-                map.forceMeta(HeaderDescriptor.HEADER_LENGTH,
+                map.forceMeta(HeaderDescriptor.FILE_HEADER_LENGTH,
                         (int) ((first + slots - map.indexCapacity) * IndexDescriptor.SLOT_LENGTH));
             }
         }
@@ -405,14 +405,14 @@ public final class Pool implements AutoCloseable {
         }
 
         AppendResult write(byte[] meta, byte[] data, long time) {
-            int length = HEADER_LENGTH + meta.length + data.length;
+            int length = FRAME_HEADER_LENGTH + meta.length + data.length;
             int aligned = FrameDescriptor.align(length);
             int remaining = (int) (map.ringCapacity - tailPhysical);
             boolean wrap = remaining < aligned;
             long framePosition = wrap ? tail + remaining : tail;
             int physical = wrap ? 0 : tailPhysical;
             makeRoom(framePosition, physical, framePosition + aligned - map.ringCapacity);
-            if (wrap && remaining >= HEADER_LENGTH) {
+            if (wrap && remaining >= FRAME_HEADER_LENGTH) {
                 map.putFrameHeader(tailPhysical, remaining, TYPE_PADDING, 0, 0, 0);
                 map.putFrameCrc(tailPhysical, checksum.of(tailPhysical, TYPE_PADDING, remaining));
             }
@@ -454,14 +454,14 @@ public final class Pool implements AutoCloseable {
         }
 
         private boolean isFiller() {
-            return map.ringCapacity - headPhysical < HEADER_LENGTH || map.frameType(headPhysical) == TYPE_PADDING;
+            return map.ringCapacity - headPhysical < FRAME_HEADER_LENGTH || map.frameType(headPhysical) == TYPE_PADDING;
         }
 
         /** Moves head past the frame (or the unusable end of the ring) it is on. */
         private void skipFrame(boolean countMessages) {
             int remaining = (int) (map.ringCapacity - headPhysical);
             int step;
-            if (remaining < HEADER_LENGTH) {
+            if (remaining < FRAME_HEADER_LENGTH) {
                 step = remaining;
             } else {
                 int length = map.frameLength(headPhysical);
@@ -497,7 +497,7 @@ public final class Pool implements AutoCloseable {
             publishedHead = head;
             publishedHeadPhysical = headPhysical;
             if (durability == Durability.FLUSH) {
-                map.forceMeta(0, HeaderDescriptor.HEADER_LENGTH);
+                map.forceMeta(0, HeaderDescriptor.FILE_HEADER_LENGTH);
             }
         }
     }
@@ -621,7 +621,7 @@ public final class Pool implements AutoCloseable {
             return -1;
         }
         int physical = map.physical(position);
-        if (map.ringCapacity - physical < HEADER_LENGTH || map.frameType(physical) != TYPE_MESSAGE
+        if (map.ringCapacity - physical < FRAME_HEADER_LENGTH || map.frameType(physical) != TYPE_MESSAGE
                 || map.frameSeq(physical) != seq) {
             return -1;
         }

@@ -47,46 +47,13 @@ final class PoolDoctor {
             notes.add("writer lock held by pid " + WriterLock.pidOf(lock) + ", which no longer runs; the next writer"
                     + " takes it over and repairs the pool");
         }
-        FrameScan scan = new FrameScan(map, head, tail, true);
-        long count = 0;
-        long previousSeq = 0;
-        long previousTime = Long.MIN_VALUE;
-        long lastSeq = 0;
-        long firstSeq = 0;
-        // Which seqs have a frame: a writer that died after storing next seq but before publishing leaves seqs that
-        // never existed, whose index slots may point anywhere. Seqs are below firstSeq + count + those holes.
-        BitSet present = new BitSet();
-        while (scan.advance()) {
-            long offset = map.ringOffset + map.physical(scan.position());
-            if (scan.problem() != null) {
-                if (scan.position() < map.headAfterReads()) {
-                    return null;
-                }
-                issues.add(new DoctorReport.Issue(scan.problem(), scan.seq() > 0 ? scan.seq() : null, offset));
-                break;
-            }
-            if (count > 0 && scan.seq() <= previousSeq) {
-                issues.add(new DoctorReport.Issue("seq does not increase (previous " + previousSeq + ")",
-                        scan.seq(), offset));
-            }
-            if (scan.time() < previousTime) {
-                issues.add(new DoctorReport.Issue("time goes backwards", scan.seq(), offset));
-            }
-            if (count == 0) {
-                firstSeq = scan.seq();
-            }
-            // A frame a writer overwrote while it was scanned can hold any seq; the head check below discards the pass.
-            if (scan.seq() >= firstSeq && scan.seq() - firstSeq < Integer.MAX_VALUE) {
-                present.set((int) (scan.seq() - firstSeq));
-            }
-            previousSeq = scan.seq();
-            previousTime = scan.time();
-            lastSeq = scan.seq();
-            count++;
-        }
-        if (head < map.headAfterReads()) {
+        Frames frames = Frames.walk(map, head, tail, issues);
+        if (frames == null || head < map.headAfterReads()) {
             return null;
         }
+        long count = frames.count;
+        long firstSeq = frames.firstSeq;
+        long lastSeq = frames.lastSeq;
         long nextSeq = map.stateLong(HeaderDescriptor.NEXT_SEQ_OFFSET);
         if (count > 0 && nextSeq <= lastSeq) {
             issues.add(new DoctorReport.Issue("next seq " + nextSeq + " is not above the newest seq " + lastSeq,
@@ -95,7 +62,7 @@ final class PoolDoctor {
         if (issues.isEmpty() && map.tailAcquire() == tail) {
             checkDerivedState(map, count, firstSeq, lastSeq, notes);
         }
-        checkIndex(map, head, tail, firstSeq, lastSeq, count, present, issues);
+        checkIndex(map, head, tail, firstSeq, lastSeq, count, frames.present, issues);
         if (head < map.headAfterReads()) {
             return null;
         }
@@ -140,7 +107,7 @@ final class PoolDoctor {
                 continue; // a seq that never had a frame: nothing trusts its slot
             }
             long position = map.slotPositionAt(slot);
-            long offset = HeaderDescriptor.HEADER_LENGTH + slot * IndexDescriptor.SLOT_LENGTH;
+            long offset = HeaderDescriptor.FILE_HEADER_LENGTH + slot * IndexDescriptor.SLOT_LENGTH;
             if (position < head || position >= tail || position % FrameDescriptor.ALIGNMENT != 0) {
                 // Seqs skipped by a crashed writer may leave a slot pointing past the committed region.
                 if (position >= tail) {
@@ -161,6 +128,55 @@ final class PoolDoctor {
             if (m != null && m.seq() != seq) {
                 issues.add(new DoctorReport.Issue("index slot " + slot + " points at seq " + m.seq(), seq, offset));
             }
+        }
+    }
+
+    /** What a pass over the frames found: how many messages, their seq range, and which seqs have a frame. */
+    private static final class Frames {
+        long count;
+        long firstSeq;
+        long lastSeq;
+        /**
+         * Which seqs have a frame: a writer that died after storing next seq but before publishing leaves seqs that
+         * never existed, whose index slots may point anywhere. Seqs are below firstSeq + count + those holes.
+         */
+        final BitSet present = new BitSet();
+
+        /** Walks the frames in {@code [head, tail)}, adding what is wrong to {@code issues}; null if lapped. */
+        static Frames walk(PoolMapping map, long head, long tail, List<DoctorReport.Issue> issues) {
+            FrameScan scan = new FrameScan(map, head, tail, true);
+            Frames f = new Frames();
+            long previousSeq = 0;
+            long previousTime = Long.MIN_VALUE;
+            while (scan.advance()) {
+                long offset = map.ringOffset + map.physical(scan.position());
+                if (scan.problem() != null) {
+                    if (scan.position() < map.headAfterReads()) {
+                        return null;
+                    }
+                    issues.add(new DoctorReport.Issue(scan.problem(), scan.seq() > 0 ? scan.seq() : null, offset));
+                    break;
+                }
+                if (f.count > 0 && scan.seq() <= previousSeq) {
+                    issues.add(new DoctorReport.Issue("seq does not increase (previous " + previousSeq + ")",
+                            scan.seq(), offset));
+                }
+                if (scan.time() < previousTime) {
+                    issues.add(new DoctorReport.Issue("time goes backwards", scan.seq(), offset));
+                }
+                if (f.count == 0) {
+                    f.firstSeq = scan.seq();
+                }
+                // A frame a writer overwrote while it was scanned can hold any seq; the head check discards the pass.
+                if (scan.seq() >= f.firstSeq && scan.seq() - f.firstSeq < Integer.MAX_VALUE) {
+                    f.present.set((int) (scan.seq() - f.firstSeq));
+                }
+                previousSeq = scan.seq();
+                previousTime = scan.time();
+                f.lastSeq = scan.seq();
+                f.count++;
+            }
+            return f;
         }
     }
 }

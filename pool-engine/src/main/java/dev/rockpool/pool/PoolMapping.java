@@ -6,7 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.file.Path;
 
-import static dev.rockpool.pool.FrameDescriptor.HEADER_LENGTH;
+import static dev.rockpool.pool.FrameDescriptor.FRAME_HEADER_LENGTH;
 
 /**
  * Typed access to a mapped pool: the header and index mapping and the ring mapping. The only class besides the
@@ -123,11 +123,11 @@ final class PoolMapping {
     }
 
     long slotSeqAt(long slot) {
-        return meta.getLong((int) (HeaderDescriptor.HEADER_LENGTH + slot * IndexDescriptor.SLOT_LENGTH));
+        return meta.getLong((int) (HeaderDescriptor.FILE_HEADER_LENGTH + slot * IndexDescriptor.SLOT_LENGTH));
     }
 
     long slotPositionAt(long slot) {
-        return meta.getLong((int) (HeaderDescriptor.HEADER_LENGTH + slot * IndexDescriptor.SLOT_LENGTH
+        return meta.getLong((int) (HeaderDescriptor.FILE_HEADER_LENGTH + slot * IndexDescriptor.SLOT_LENGTH
                 + IndexDescriptor.POSITION_OFFSET));
     }
 
@@ -178,7 +178,7 @@ final class PoolMapping {
 
     /** Copies {@code length} payload bytes of the frame at {@code physical} into {@code dst[0..)}. */
     void copyPayload(int physical, byte[] dst, int length) {
-        ring.get(physical + HEADER_LENGTH, dst, 0, length);
+        ring.get(physical + FRAME_HEADER_LENGTH, dst, 0, length);
     }
 
     /** Writes the header fields except the CRC, which is computed over them and the payload afterwards. */
@@ -191,7 +191,7 @@ final class PoolMapping {
     }
 
     void putPayload(int physical, int payloadOffset, byte[] src) {
-        ring.put(physical + HEADER_LENGTH + payloadOffset, src, 0, src.length);
+        ring.put(physical + FRAME_HEADER_LENGTH + payloadOffset, src, 0, src.length);
     }
 
     /** An independent view of the ring (own position and limit) for bulk operations of one thread. */

@@ -67,7 +67,7 @@ class CorruptInputTest {
     @Test
     void zeroedHeader() {
         Path file = goodPool("zeroed.pool");
-        PoolTesting.write(file, 0, ByteBuffer.allocate(HeaderDescriptor.HEADER_LENGTH));
+        PoolTesting.write(file, 0, ByteBuffer.allocate(HeaderDescriptor.FILE_HEADER_LENGTH));
         PoolException e = assertRefused(file, ErrorKind.CORRUPT, "zeroed header");
         assertEquals(0L, e.offset());
     }
@@ -150,7 +150,7 @@ class CorruptInputTest {
         Path file = goodPool("flipped.pool");
         long ringOffset = IndexDescriptor.ringOffset(IndexDescriptor.defaultCapacity(PoolOptions.MIN_SIZE));
         // Frames are 504 bytes: seq 4 starts at ring offset 1512; flip a byte of its data.
-        long at = ringOffset + 1512 + FrameDescriptor.HEADER_LENGTH + 40;
+        long at = ringOffset + 1512 + FrameDescriptor.FRAME_HEADER_LENGTH + 40;
         byte original = PoolTesting.read(file, at, 1).get(0);
         PoolTesting.write(file, at, ByteBuffer.wrap(new byte[] {(byte) (original ^ 0x01)}));
         try (Pool pool = Pool.open(file)) {

@@ -10,7 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-import static dev.rockpool.pool.HeaderDescriptor.HEADER_LENGTH;
+import static dev.rockpool.pool.HeaderDescriptor.FILE_HEADER_LENGTH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -37,7 +37,7 @@ class LayoutDescriptorTest {
         for (int i = 0; i < fields.length; i++) {
             int[] f = fields[i];
             assertEquals(0, f[0] % Math.min(f[1], 8), "field at " + f[0] + " is not naturally aligned");
-            assertTrue(f[0] + f[1] <= HEADER_LENGTH);
+            assertTrue(f[0] + f[1] <= FILE_HEADER_LENGTH);
             for (int j = i + 1; j < fields.length; j++) {
                 int[] g = fields[j];
                 assertTrue(f[0] + f[1] <= g[0] || g[0] + g[1] <= f[0], "fields at " + f[0] + " and " + g[0]);
@@ -47,17 +47,17 @@ class LayoutDescriptorTest {
         assertEquals(0, HeaderDescriptor.LOCK_OFFSET % 64);
         assertEquals(0, HeaderDescriptor.TAIL_OFFSET % 64);
         assertTrue(HeaderDescriptor.LOCK_OFFSET + 64 <= HeaderDescriptor.TAIL_OFFSET);
-        assertEquals(0, HEADER_LENGTH % 4096, "index must start page-aligned");
+        assertEquals(0, FILE_HEADER_LENGTH % 4096, "index must start page-aligned");
         assertEquals(0x4C4F4F504B434F52L, ByteBuffer.wrap("ROCKPOOL".getBytes()).order(ByteOrder.LITTLE_ENDIAN)
                 .getLong());
     }
 
     @Test
     void frameLayout() {
-        assertEquals(32, FrameDescriptor.HEADER_LENGTH);
+        assertEquals(32, FrameDescriptor.FRAME_HEADER_LENGTH);
         assertEquals(0, FrameDescriptor.SEQ_OFFSET % 8);
         assertEquals(0, FrameDescriptor.TIME_OFFSET % 8);
-        assertEquals(FrameDescriptor.HEADER_LENGTH, FrameDescriptor.META_LENGTH_OFFSET + 4);
+        assertEquals(FrameDescriptor.FRAME_HEADER_LENGTH, FrameDescriptor.META_LENGTH_OFFSET + 4);
         assertEquals(0, FrameDescriptor.align(0));
         assertEquals(8, FrameDescriptor.align(1));
         assertEquals(8, FrameDescriptor.align(8));
@@ -82,9 +82,9 @@ class LayoutDescriptorTest {
 
     @Test
     void indexLayout() {
-        assertEquals(HEADER_LENGTH, IndexDescriptor.slotOffset(0, 64));
-        assertEquals(HEADER_LENGTH + 5 * 16, IndexDescriptor.slotOffset(5, 64));
-        assertEquals(HEADER_LENGTH + 5 * 16, IndexDescriptor.slotOffset(69, 64), "seq 69 collides with seq 5");
+        assertEquals(FILE_HEADER_LENGTH, IndexDescriptor.slotOffset(0, 64));
+        assertEquals(FILE_HEADER_LENGTH + 5 * 16, IndexDescriptor.slotOffset(5, 64));
+        assertEquals(FILE_HEADER_LENGTH + 5 * 16, IndexDescriptor.slotOffset(69, 64), "seq 69 collides with seq 5");
         assertEquals(8192, IndexDescriptor.ringOffset(64), "64 slots = 1 KiB, rounded up to the next page");
         assertEquals(8192, IndexDescriptor.ringOffset(256));
         assertEquals(12288, IndexDescriptor.ringOffset(257));
@@ -110,9 +110,9 @@ class LayoutDescriptorTest {
         ByteBuffer h = readHeader(file);
         assertEquals(HeaderDescriptor.MAGIC, h.getLong(HeaderDescriptor.MAGIC_OFFSET));
         assertEquals(HeaderDescriptor.FORMAT_VERSION, h.getInt(HeaderDescriptor.VERSION_OFFSET));
-        assertEquals(HEADER_LENGTH, h.getInt(HeaderDescriptor.HEADER_LENGTH_OFFSET));
+        assertEquals(FILE_HEADER_LENGTH, h.getInt(HeaderDescriptor.HEADER_LENGTH_OFFSET));
         assertEquals(PoolOptions.MIN_SIZE, h.getLong(HeaderDescriptor.FILE_SIZE_OFFSET));
-        assertEquals(HEADER_LENGTH, h.getLong(HeaderDescriptor.INDEX_OFFSET_OFFSET));
+        assertEquals(FILE_HEADER_LENGTH, h.getLong(HeaderDescriptor.INDEX_OFFSET_OFFSET));
         assertEquals(100, h.getLong(HeaderDescriptor.INDEX_CAPACITY_OFFSET));
         assertEquals(IndexDescriptor.ringOffset(100), h.getLong(HeaderDescriptor.RING_OFFSET_OFFSET));
         assertEquals(1, h.getLong(HeaderDescriptor.NEXT_SEQ_OFFSET));
@@ -127,7 +127,7 @@ class LayoutDescriptorTest {
         h = read(file, 0, (int) IndexDescriptor.ringOffset(100));
         assertEquals(0, h.getLong(HeaderDescriptor.LOCK_OFFSET), "the lock word is released after an append");
         int meta = 2 + 2 + 1 + 1;
-        int length = FrameDescriptor.HEADER_LENGTH + meta + "{\"k\":\"v\"}".length();
+        int length = FrameDescriptor.FRAME_HEADER_LENGTH + meta + "{\"k\":\"v\"}".length();
         assertEquals(FrameDescriptor.align(length), h.getLong(HeaderDescriptor.TAIL_OFFSET));
         assertEquals(2, h.getLong(HeaderDescriptor.NEXT_SEQ_OFFSET));
         assertEquals(1, h.getLong(HeaderDescriptor.COUNT_OFFSET));
@@ -155,7 +155,7 @@ class LayoutDescriptorTest {
 
         assertCorrupt("file size=100 is smaller than the header length=4096",
                 () -> HeaderDescriptor.checkHeader(validHeader(), 100, p));
-        ByteBuffer zero = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer zero = ByteBuffer.allocate(FILE_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         assertCorrupt("magic=0x0 expected=0x4c4f4f504b434f52 (zeroed header)",
                 () -> HeaderDescriptor.checkHeader(zero, PoolOptions.MIN_SIZE, p));
         PoolException v = assertThrows(PoolException.class, () -> HeaderDescriptor.checkHeader(
@@ -205,12 +205,12 @@ class LayoutDescriptorTest {
     }
 
     private static ByteBuffer validHeader() {
-        ByteBuffer h = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer h = ByteBuffer.allocate(FILE_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         h.putLong(HeaderDescriptor.MAGIC_OFFSET, HeaderDescriptor.MAGIC);
         h.putInt(HeaderDescriptor.VERSION_OFFSET, HeaderDescriptor.FORMAT_VERSION);
-        h.putInt(HeaderDescriptor.HEADER_LENGTH_OFFSET, HEADER_LENGTH);
+        h.putInt(HeaderDescriptor.HEADER_LENGTH_OFFSET, FILE_HEADER_LENGTH);
         h.putLong(HeaderDescriptor.FILE_SIZE_OFFSET, PoolOptions.MIN_SIZE);
-        h.putLong(HeaderDescriptor.INDEX_OFFSET_OFFSET, HEADER_LENGTH);
+        h.putLong(HeaderDescriptor.INDEX_OFFSET_OFFSET, FILE_HEADER_LENGTH);
         h.putLong(HeaderDescriptor.INDEX_CAPACITY_OFFSET, 256);
         h.putLong(HeaderDescriptor.RING_OFFSET_OFFSET, 8192);
         h.putLong(HeaderDescriptor.RING_CAPACITY_OFFSET, PoolOptions.MIN_SIZE - 8192);
@@ -218,7 +218,7 @@ class LayoutDescriptorTest {
     }
 
     static ByteBuffer readHeader(Path file) throws IOException {
-        return read(file, 0, HEADER_LENGTH);
+        return read(file, 0, FILE_HEADER_LENGTH);
     }
 
     static ByteBuffer read(Path file, long offset, int length) throws IOException {

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Helpers shared by the engine tests: raw file access and messages of an exact frame size. */
 final class PoolTesting {
     /** Frame bytes besides the data of a message without tags or origin: header plus the 3-byte empty meta. */
-    static final int BARE_FRAME_OVERHEAD = FrameDescriptor.HEADER_LENGTH + 3;
+    static final int BARE_FRAME_OVERHEAD = FrameDescriptor.FRAME_HEADER_LENGTH + 3;
     /** The smallest frame {@link #sized} can build. */
     static final int MIN_SIZED_FRAME = 56;
 

@@ -89,7 +89,7 @@ class WrapAroundTest {
                 } else {
                     assertEquals(before + remainder + frame, after, "skipped " + remainder + " bytes at the end");
                     ByteBuffer filler = PoolTesting.read(file, ringOffset + ring - remainder, remainder);
-                    if (remainder >= FrameDescriptor.HEADER_LENGTH) {
+                    if (remainder >= FrameDescriptor.FRAME_HEADER_LENGTH) {
                         assertEquals(remainder, filler.getInt(FrameDescriptor.LENGTH_OFFSET));
                         assertEquals(FrameDescriptor.TYPE_PADDING, filler.getInt(FrameDescriptor.TYPE_OFFSET));
                     }
