@@ -1,5 +1,6 @@
 package dev.rockpool.connect.transforms;
 
+import dev.rockpool.connect.PluginVersion;
 import dev.rockpool.filter.JqPredicate;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.metrics.Monitorable;

@@ -1,5 +1,6 @@
 package dev.rockpool.connect.transforms;
 
+import dev.rockpool.connect.PluginVersion;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rockpool.connect.ConnectJson;
 import dev.rockpool.filter.JqExpression;
