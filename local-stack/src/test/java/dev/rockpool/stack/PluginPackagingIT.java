@@ -69,7 +69,7 @@ class PluginPackagingIT {
         }
         for (String jarName : jars) {
             try (JarFile jar = new JarFile(pluginDir.resolve("lib").resolve(jarName).toFile())) {
-                List<String> toolClasses = jar.stream().map(ZipEntry::getName)
+                List<String> toolClasses = jar.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".class"))
                         .filter(n -> n.startsWith("dev/rockpool/cli/") || n.startsWith("dev/rockpool/server/")
                                 || n.startsWith("picocli/"))
                         .collect(Collectors.toList());
