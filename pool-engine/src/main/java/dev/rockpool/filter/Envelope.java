@@ -2,6 +2,8 @@ package dev.rockpool.filter;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -17,6 +19,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -102,6 +105,73 @@ public final class Envelope {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Reads an envelope back into a message: the inverse of {@link #write}, for envelopes received from elsewhere (a
+     * remote pool's tail). Fields it does not know are skipped; a missing seq, time or data is a Usage error.
+     */
+    public static Message parse(byte[] json, int offset, int length) {
+        try (JsonParser p = JsonData.MAPPER.createParser(json, offset, length)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw badEnvelope("not a JSON object");
+            }
+            long seq = -1;
+            String time = null;
+            Meta meta = new Meta(List.of(), null);
+            JsonData data = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (field.equals("seq") && value == JsonToken.VALUE_NUMBER_INT) {
+                    seq = p.getLongValue();
+                } else if (field.equals("time") && value == JsonToken.VALUE_STRING) {
+                    time = p.getText();
+                } else if (field.equals("meta") && value == JsonToken.START_OBJECT) {
+                    meta = readMeta(p);
+                } else if (field.equals("data")) {
+                    data = JsonData.read(p);
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (seq < 1 || time == null || data == null) {
+                throw badEnvelope("seq, time and data are required");
+            }
+            return Message.of(seq, TimeFormat.parseRfc3339(time), meta.tags, meta.origin, data);
+        } catch (IOException e) {
+            throw badEnvelope(e.getMessage());
+        }
+    }
+
+    private record Meta(List<String> tags, Origin origin) {
+    }
+
+    private static Meta readMeta(JsonParser p) throws IOException {
+        List<String> tags = new ArrayList<>();
+        Origin origin = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (field.equals("tags") && value == JsonToken.START_ARRAY) {
+                while (p.nextToken() == JsonToken.VALUE_STRING) {
+                    tags.add(p.getText());
+                }
+                if (p.currentToken() != JsonToken.END_ARRAY) {
+                    throw badEnvelope("meta.tags must be an array of strings");
+                }
+            } else if (field.equals("origin") && value == JsonToken.START_OBJECT) {
+                JsonNode o = JsonData.MAPPER.readTree(p);
+                origin = new Origin(o.path("topic").asText(), o.path("partition").asInt(), o.path("offset").asLong());
+            } else {
+                p.skipChildren();
+            }
+        }
+        return new Meta(tags, origin);
+    }
+
+    private static PoolException badEnvelope(String why) {
+        return new PoolException(ErrorKind.USAGE, "invalid message envelope: " + why);
     }
 
     private static void writeMeta(JsonGenerator g, List<String> tags, Origin origin) throws IOException {

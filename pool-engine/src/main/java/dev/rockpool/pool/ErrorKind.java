@@ -37,6 +37,16 @@ public enum ErrorKind {
         return label;
     }
 
+    /** The kind with this {@link #label()}, or {@link #INTERNAL} for a label this version does not know. */
+    public static ErrorKind fromLabel(String label) {
+        for (ErrorKind kind : values()) {
+            if (kind.label.equals(label)) {
+                return kind;
+            }
+        }
+        return INTERNAL;
+    }
+
     /** The CLI's exit code for this kind. */
     public int exitCode() {
         return exitCode;

@@ -24,6 +24,18 @@ public final class Message {
         this.metaLength = metaLength;
     }
 
+    /**
+     * A message that did not come from this process's mapping (e.g. received from a remote pool), for code that
+     * handles local and remote messages alike. Checked like an append's tags; the data is taken as it is.
+     */
+    public static Message of(long seq, long timeNanos, List<String> tags, Origin origin, JsonData data) {
+        byte[] meta = MetaCodec.encode(tags, origin);
+        byte[] payload = new byte[meta.length + data.length()];
+        System.arraycopy(meta, 0, payload, 0, meta.length);
+        System.arraycopy(data.bytes(), 0, payload, meta.length, data.length());
+        return new Message(seq, timeNanos, payload, meta.length);
+    }
+
     public long seq() {
         return seq;
     }

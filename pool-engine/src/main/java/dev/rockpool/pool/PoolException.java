@@ -66,7 +66,8 @@ public class PoolException extends RuntimeException {
         return new PoolException(ErrorKind.CORRUPT, message, path, null, offset, null, null);
     }
 
-    static PoolException io(Path path, String what, Exception cause) {
+    /** An I/O failure on {@code path}: Permission when the system denied access, else Io. */
+    public static PoolException io(Path path, String what, Exception cause) {
         ErrorKind kind = cause instanceof java.nio.file.AccessDeniedException ? ErrorKind.PERMISSION : ErrorKind.IO;
         return new PoolException(kind, what + ": " + cause, path, null, null, null, cause);
     }
