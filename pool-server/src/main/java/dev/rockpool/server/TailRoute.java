@@ -71,6 +71,8 @@ final class TailRoute {
         x.response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/jsonl");
         x.response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache, no-transform");
         x.response.getHeaders().put("X-Accel-Buffering", "no");
+        // The connection is watched for the client going away (ClientWatch), so it is not reused after the stream.
+        x.response.getHeaders().put(HttpHeader.CONNECTION, "close");
         x.streaming(200);
         metrics.streamOpened(name);
         Subscription[] self = new Subscription[1];
@@ -86,6 +88,7 @@ final class TailRoute {
         Subscription s = new Subscription(r.filter(), start, r.gapPolicy(), r.max(), r.follow(), stream);
         self[0] = s;
         x.request.addFailureListener(stream::abort);
+        ClientWatch.watch(x.request, stream::abort);
         x.request.addIdleTimeoutListener(timeout -> !s.delivery.isOpen());
         deadline[0] = scheduler.schedule(stream::end, r.timeoutMillis(), TimeUnit.MILLISECONDS);
         if (r.max() == 0) {
