@@ -25,7 +25,7 @@ final class FeedHub {
     /** Hands a new stream to its pool's feed, starting one if needed; a stopped hub ends the stream at once. */
     synchronized void subscribe(String name, Subscription s) {
         if (stopped) {
-            s.delivery.end();
+            PoolFeed.stopped(s);
             return;
         }
         PoolFeed feed = feeds.get(name);

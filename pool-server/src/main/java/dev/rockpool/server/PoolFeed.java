@@ -108,8 +108,8 @@ final class PoolFeed implements Runnable {
                 }
             }
             joining.forEach(catchingUp::add);
-            live.forEach(s -> s.delivery.end());
-            catchingUp.forEach(s -> s.delivery.end());
+            live.forEach(PoolFeed::stopped);
+            catchingUp.forEach(PoolFeed::stopped);
         } catch (RuntimeException | Error e) {
             failAll(e instanceof PoolException ? (PoolException) e
                     : new PoolException(ErrorKind.INTERNAL, "stream failed: " + e, null, null, null, null, e));
@@ -117,6 +117,18 @@ final class PoolFeed implements Runnable {
         } finally {
             pool.close();
         }
+    }
+
+    /**
+     * The server is stopping: the stream's last line says where to resume (a normal end would read as "caught up"
+     * to a client that asked for what is there and no more).
+     */
+    static void stopped(Subscription s) {
+        Long resume = s.nextSeq > 0 ? Long.valueOf(s.nextSeq)
+                : s.start.kind() == Start.Kind.SEQ ? Long.valueOf(s.start.value()) : null;
+        s.delivery.fail(new PoolException(ErrorKind.BUSY, "server stopping" + (resume == null ? ""
+                : "; resume with since_seq=" + resume), null, resume, null, "reconnect when the server is back",
+                null));
     }
 
     private void failAll(PoolException e) {

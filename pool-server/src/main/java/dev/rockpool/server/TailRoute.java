@@ -28,6 +28,9 @@ import java.util.concurrent.TimeUnit;
  * before the response starts, so a bad request is a plain error status; a failure later is one last error line.
  */
 final class TailRoute {
+    /** Response header: the seq a stream that started at a seq begins with, for the client to resume from. */
+    static final String START_SEQ_HEADER = "rockpool-start-seq";
+
     private final PoolHandles pools;
     private final FeedHub feeds;
     private final ServerMetrics metrics;
@@ -73,6 +76,9 @@ final class TailRoute {
         x.response.getHeaders().put("X-Accel-Buffering", "no");
         // The connection is watched for the client going away (ClientWatch), so it is not reused after the stream.
         x.response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        if (start.kind() == Start.Kind.SEQ) {
+            x.response.getHeaders().put(START_SEQ_HEADER, start.value());
+        }
         x.streaming(200);
         metrics.streamOpened(name);
         Subscription[] self = new Subscription[1];
@@ -159,7 +165,8 @@ final class TailRoute {
 
     /**
      * Where the stream starts: {@code since_seq} (inclusive), {@code since_time}, {@code tail=N} (the last N
-     * messages that pass the filter: found here, by one pass over the pool), else the oldest message.
+     * messages that pass the filter), else the oldest message. A {@code tail} start is turned into the seq it
+     * names here, so the client can be told (and resume from) exactly where its stream began.
      */
     private static Start start(Pool pool, Request r) {
         if (r.sinceSeq() != null) {
@@ -171,11 +178,12 @@ final class TailRoute {
         if (r.tail() == null) {
             return Start.earliest();
         }
-        if (r.filter().keepsAll() || r.tail() == 0) {
-            return Start.tail(r.tail());
-        }
-        ArrayDeque<Long> last = new ArrayDeque<>();
-        try (Cursor c = pool.cursor(Start.earliest())) {
+        boolean byCount = r.filter().keepsAll() || r.tail() == 0;
+        try (Cursor c = pool.cursor(byCount ? Start.tail(r.tail()) : Start.earliest())) {
+            if (byCount) {
+                return Start.seq(c.nextSeq());
+            }
+            ArrayDeque<Long> last = new ArrayDeque<>();
             for (Message m = c.next(); m != null; m = c.next()) {
                 if (r.filter().test(m)) {
                     if (last.size() == r.tail()) {
