@@ -10,7 +10,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.List;
 
 /**
- * Bearer-token authentication: {@code Authorization: Bearer TOKEN}, exactly one such header. The presented token is
+ * Bearer-token authentication: {@code Authorization: Bearer TOKEN}, exactly one such header (the scheme's case does
+ * not matter, RFC 7235; the token's does). The presented token is
  * compared in constant time, by comparing SHA-256 digests so that not even its length shows in the timing.
  */
 final class BearerAuth {
@@ -37,7 +38,8 @@ final class BearerAuth {
             throw unauthorized("missing bearer token");
         }
         String value = values.get(0);
-        if (values.size() > 1 || !value.startsWith(PREFIX) || value.indexOf(',') >= 0) {
+        if (values.size() > 1 || !value.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
+                || value.indexOf(',') >= 0) {
             throw unauthorized("malformed Authorization header: expected one 'Bearer TOKEN'");
         }
         byte[] presented = value.substring(PREFIX.length()).trim().getBytes(StandardCharsets.UTF_8);

@@ -106,7 +106,9 @@ final class Exchange {
         new BodyReader(max, handler).run();
     }
 
+    /** 413; the connection closes after it, as a body it did not read may still be on its way. */
     private Refusal tooLarge(long max) {
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
         return new Refusal(413, ErrorKind.USAGE, "request body larger than " + max + " bytes",
                 "send less per request, or raise the server's --max-body-bytes");
     }

@@ -69,6 +69,9 @@ public final class PoolServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        // Jetty reuses header fields seen earlier on a connection, matching them case-insensitively by default:
+        // a bearer token is case-sensitive, so a cached "Bearer abc" must never stand in for "Bearer ABC".
+        http.setHeaderCacheCaseSensitive(true);
         ServerConnector connector;
         if (check.tls() != null) {
             SecureRequestCustomizer secure = new SecureRequestCustomizer();
