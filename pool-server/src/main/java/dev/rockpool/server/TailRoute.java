@@ -100,6 +100,7 @@ final class TailRoute {
         if (r.max() == 0) {
             stream.end();
         }
+        stream.iterate(); // commits the status and headers now: the client knows its stream is open
         try {
             feeds.subscribe(name, s);
         } catch (PoolException e) {
