@@ -110,7 +110,7 @@ final class PoolRoutes {
      */
     void appendBatch(Exchange x) {
         String name = x.pool();
-        List<String> tags = x.query().getValues("tag");
+        List<String> tags = x.query().getValuesOrEmpty("tag");
         String durabilityText = x.query().getValue("durability");
         Durability durability = durabilityText == null ? Durability.FAST : Durability.parse(durabilityText);
         x.readBody(maxBody, body -> {
