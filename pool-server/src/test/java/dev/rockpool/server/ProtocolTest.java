@@ -121,7 +121,7 @@ class ProtocolTest {
     }
 
     @Test
-    void everyErrorStatusWithItsEnvelope() {
+    void everyErrorStatusWithItsEnvelope() throws Exception {
         s.post("/v0/pools", "{\"pool\":\"p\",\"size_bytes\":1048576}");
         assertError(s.post("/v0/pools", "{\"pool\":\"p\"}"), 409, "AlreadyExists");
         assertError(s.get("/v0/pools/missing/info"), 404, "NotFound");
@@ -140,11 +140,12 @@ class ProtocolTest {
         assertError(s.get("/v0/pools/p/tail?timeout_ms=3600000"), 400, "Usage");
         assertError(s.get("/v0/pools/p/tail_lite3"), 400, "Usage");
         assertError(s.method("PUT", "/v0/pools/p/info"), 405, "Usage");
-        // A body over the limit (1 MiB) is refused before it is read: with Expect: 100-continue (as curl sends
-        // for large bodies) the client learns it before sending the body at all.
+        // A body over the limit (1 MiB) is refused: declared (with Expect: 100-continue, as curl sends for large
+        // bodies, the client learns it before sending the body) or found while reading a chunked body.
         String big = "{\"data\":{\"big\":\"" + "x".repeat(1 << 20) + "\"}}";
-        assertError(s.send(s.request("/v0/pools/p/append").expectContinue(true)
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(big)).build()), 413, "Usage");
+        assertEquals(413, rawPost(s, "Content-Length: " + big.length() + "\r\nExpect: 100-continue", ""));
+        assertEquals(413, rawPost(s, "Transfer-Encoding: chunked", Integer.toHexString(big.length()) + "\r\n" + big
+                + "\r\n0\r\n\r\n"));
         assertEquals(0, s.get("/v0/pools/p/info").json().at("/pool/message_count").asLong());
     }
 
@@ -168,6 +169,23 @@ class ProtocolTest {
         assertEquals("Corrupt", pools.get(0).at("/error/kind").asText());
         assertEquals("good", pools.get(1).get("name").asText());
         assertError(s.post("/v0/pools/open", "{\"pool\":\"bad\"}"), 500, "Corrupt");
+    }
+
+    /** A POST on a plain socket (the JDK's client mishandles a final status in answer to Expect: 100-continue). */
+    private static int rawPost(TestServer s, String headers, String body) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket(s.address.getAddress(), s.address.getPort())) {
+            socket.setSoTimeout(30_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("POST /v0/pools/p/append HTTP/1.1\r\nHost: t\r\n" + headers + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            try {
+                out.write(body.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            } catch (java.io.IOException e) {
+                // the server may close its side once it has answered
+            }
+            byte[] head = socket.getInputStream().readNBytes(12);
+            return Integer.parseInt(new String(head, java.nio.charset.StandardCharsets.US_ASCII).substring(9, 12));
+        }
     }
 
     static void assertError(TestServer.Reply r, int status, String kind) {
