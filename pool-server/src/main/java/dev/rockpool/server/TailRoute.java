@@ -74,8 +74,10 @@ final class TailRoute {
         x.response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/jsonl");
         x.response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache, no-transform");
         x.response.getHeaders().put("X-Accel-Buffering", "no");
-        // The connection is watched for the client going away (ClientWatch), so it is not reused after the stream.
+        // The connection is watched for the client going away (ClientWatch), so it is not reused after the stream;
+        // chunked all the same, so a client can tell a stream's end from a connection that broke.
         x.response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        x.response.getHeaders().put(HttpHeader.TRANSFER_ENCODING, "chunked");
         if (start.kind() == Start.Kind.SEQ) {
             x.response.getHeaders().put(START_SEQ_HEADER, start.value());
         }

@@ -28,7 +28,7 @@ final class RawClient implements AutoCloseable {
         socket.setSoTimeout(30_000);
         socket.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: test\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
-        in = socket.getInputStream();
+        in = new java.io.BufferedInputStream(socket.getInputStream());
         head = readUntil("\r\n\r\n");
     }
 
@@ -58,12 +58,15 @@ final class RawClient implements AutoCloseable {
 
     private String readUntil(String end) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        while (!out.toString(StandardCharsets.ISO_8859_1).endsWith(end)) {
+        byte[] tail = end.getBytes(StandardCharsets.ISO_8859_1);
+        int matched = 0;
+        while (matched < tail.length) {
             int b = in.read();
             if (b < 0) {
                 throw new IOException("connection closed after: " + out.toString(StandardCharsets.ISO_8859_1));
             }
             out.write(b);
+            matched = b == tail[matched] ? matched + 1 : b == tail[0] ? 1 : 0;
         }
         return out.toString(StandardCharsets.ISO_8859_1);
     }
