@@ -35,7 +35,7 @@ cleanup() {
 trap cleanup EXIT
 
 # A 128-byte message, as the engine benchmarks use.
-data='{"i":12345,"level":"info","msg":"user login from 10.0.0.1 succeeded after 2 attempts; session 8f14e45fceea167a5a36dedd4bea"}'
+data='{"i":12345,"level":"info","msg":"user login from 10.0.0.1 succeeded after 2 attempts; session 8f14e45fceea167a5a36dedd4bea0123"}'
 [[ ${#data} -eq 128 ]] || { echo "server-bench: payload is ${#data} bytes, not 128" >&2; exit 1; }
 
 cat > "$work/nginx.conf" <<CONF

@@ -87,13 +87,44 @@ public final class Envelope {
         out.write(TIME_FIELD);
         out.write(TimeFormat.format(m.timeNanos()).getBytes(StandardCharsets.US_ASCII));
         out.write(META_FIELD);
-        try (JsonGenerator g = JsonData.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            writeMeta(g, m.tags(), m.origin());
+        if (m.origin() != null || !writePlainTags(m.tags(), out)) {
+            try (JsonGenerator g = JsonData.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+                g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+                writeMeta(g, m.tags(), m.origin());
+            }
         }
         out.write(DATA_FIELD);
         out.write(m.payloadArray(), m.dataOffset(), m.dataLength());
         out.write('}');
+    }
+
+    private static final byte[] TAGS_OPEN = "{\"tags\":[".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TAGS_CLOSE = "]}".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * Writes {@code {"tags":[...]}} directly when every tag is printable ASCII needing no escape (most tags), which
+     * spares a JSON generator per message; false, writing nothing, otherwise.
+     */
+    private static boolean writePlainTags(List<String> tags, OutputStream out) throws IOException {
+        for (String tag : tags) {
+            for (int i = 0; i < tag.length(); i++) {
+                char c = tag.charAt(i);
+                if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                    return false;
+                }
+            }
+        }
+        out.write(TAGS_OPEN);
+        for (int i = 0; i < tags.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            out.write('"');
+            out.write(tags.get(i).getBytes(StandardCharsets.US_ASCII));
+            out.write('"');
+        }
+        out.write(TAGS_CLOSE);
+        return true;
     }
 
     /** The compact envelope as bytes. */

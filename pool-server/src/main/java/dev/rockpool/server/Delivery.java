@@ -9,10 +9,14 @@ import dev.rockpool.pool.PoolException;
  */
 interface Delivery {
     /**
-     * Queues a message for the client. False when the client's buffer is full: the delivery has then queued a last
-     * error naming the seq to resume from, will disconnect the client, and takes no more messages.
+     * Queues a message for the client; {@link #flush()} sends what is queued. False when the client's buffer is full:
+     * the delivery has then queued a last error naming the seq to resume from, will disconnect the client, and takes
+     * no more messages.
      */
     boolean offer(Outgoing message);
+
+    /** Starts sending what is queued, unless a send is under way (it takes the rest when done). */
+    void flush();
 
     /** True while the buffer is under half full: a subscriber catching up on old messages reads more only then. */
     boolean hasRoom();

@@ -72,6 +72,11 @@ final class PoolFeed implements Runnable {
         LockSupport.unpark(thread);
     }
 
+    /** True on the feed's own thread (a write it started may complete right there). */
+    boolean isFeedThread() {
+        return Thread.currentThread() == thread;
+    }
+
     /** Ends every stream normally and lets the thread go; {@link #join} waits for it. */
     void stop() {
         stopping = true;
@@ -154,7 +159,10 @@ final class PoolFeed implements Runnable {
         }
     }
 
-    /** Reads new messages once and offers each to every live stream; true if there were any. */
+    /**
+     * Reads new messages once and offers each to every live stream, then has each stream send its share in one
+     * write; true if there were any.
+     */
     private boolean deliverLive() {
         if (live.isEmpty()) {
             return false;
@@ -166,6 +174,9 @@ final class PoolFeed implements Runnable {
                 deliver(s, out);
             }
             n++;
+        }
+        if (n > 0) {
+            live.forEach(s -> s.delivery.flush());
         }
         return n > 0;
     }
@@ -186,6 +197,7 @@ final class PoolFeed implements Runnable {
                     deliver(s, new Outgoing(m));
                     n++;
                 }
+                s.delivery.flush();
                 moved |= n > 0;
             } catch (PoolException e) {
                 s.delivery.fail(e);

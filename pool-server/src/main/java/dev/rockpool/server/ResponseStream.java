@@ -13,18 +13,50 @@ import java.util.function.Consumer;
 
 /**
  * A {@link Delivery} into an HTTP response body, without a thread: frames wait in a bounded queue and go out in
- * non-blocking writes, each write carrying everything queued so far (Jetty's {@link IteratingCallback} runs the
+ * non-blocking writes, each write carrying what is queued, up to a bound (Jetty's {@link IteratingCallback} runs the
  * next write when the last completes). A client that reads too slowly fills the queue: what it has not been sent is
  * dropped, it gets a last error naming the seq to resume from, and the response ends. A client that goes away fails
  * the pending write (or the request), which closes the stream at once.
  */
 final class ResponseStream extends IteratingCallback implements Delivery {
     private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
+    /**
+     * Most bytes one write carries. Smaller writes keep a stream flowing: while one is on the wire the feed goes on
+     * filling the queue, instead of waiting for one huge write to drain the client's whole buffer.
+     */
+    private static final int MAX_WRITE = 256 * 1024;
 
     private enum State { OPEN, ENDING, LAST_WRITTEN }
 
-    private record Frame(byte[] bytes, long seq) {
+    /**
+     * Queued frames, back to back: a chunk grows (doubling, so a quiet stream holds little) up to {@link #MAX_WRITE}
+     * and is then written in one piece. It knows the seq of its first message, where a client cut off resumes.
+     */
+    private static final class Chunk {
+        byte[] bytes;
+        int length;
+        final long firstSeq;
+
+        Chunk(int capacity, long firstSeq) {
+            this.bytes = new byte[capacity];
+            this.firstSeq = firstSeq;
+        }
+
+        boolean fits(int more) {
+            return length + more <= MAX_WRITE;
+        }
+
+        void append(byte[] frame) {
+            if (length + frame.length > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(length + frame.length, Math.min(MAX_WRITE,
+                        bytes.length * 2)));
+            }
+            System.arraycopy(frame, 0, bytes, length, frame.length);
+            length += frame.length;
+        }
     }
+
+    private static final int FIRST_CHUNK = 4096;
 
     private final Response response;
     private final Callback completion;
@@ -33,11 +65,13 @@ final class ResponseStream extends IteratingCallback implements Delivery {
     private final Runnable onDrained;
     private final Consumer<Throwable> onClosed;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final ArrayDeque<Frame> queue = new ArrayDeque<>();
+    private final ArrayDeque<Chunk> queue = new ArrayDeque<>();
     /** Bytes queued and in flight: what the client holds up. */
     private long heldBytes;
     private long inFlightBytes;
     private boolean written;
+    /** No write in flight and nothing to write: the next frame must start one (else the write in flight takes it). */
+    private boolean idle = true;
     private State state = State.OPEN;
 
     /**
@@ -59,23 +93,26 @@ final class ResponseStream extends IteratingCallback implements Delivery {
     @Override
     public boolean offer(Outgoing message) {
         boolean accepted = true;
+        boolean kick;
         synchronized (this) {
             if (state != State.OPEN) {
                 return true;
             }
             byte[] frame = framing.message(message);
             if (heldBytes > 0 && heldBytes + frame.length > limit) {
-                long resume = queue.isEmpty() ? message.message.seq() : queue.peekFirst().seq;
-                queue.forEach(f -> heldBytes -= f.bytes.length);
+                long resume = queue.isEmpty() ? message.message.seq() : queue.peekFirst().firstSeq;
+                queue.forEach(c -> heldBytes -= c.length);
                 queue.clear();
                 queueError(tooSlow(resume));
                 accepted = false;
             } else {
-                queue.add(new Frame(frame, message.message.seq()));
-                heldBytes += frame.length;
+                append(frame, message.message.seq());
             }
+            kick = !accepted;
         }
-        iterate();
+        if (kick) {
+            iterate();
+        }
         return accepted;
     }
 
@@ -85,11 +122,34 @@ final class ResponseStream extends IteratingCallback implements Delivery {
                 "read faster, or ask for less (tag=, where=), and resume from seq " + resumeSeq, null);
     }
 
+    @Override
+    public void flush() {
+        boolean kick;
+        synchronized (this) {
+            kick = idle && !queue.isEmpty();
+            if (kick) {
+                idle = false;
+            }
+        }
+        if (kick) {
+            iterate(); // else the write in flight takes what is queued when it completes
+        }
+    }
+
+    /** Queues a frame after the others; the caller holds the lock. */
+    private void append(byte[] frame, long seq) {
+        Chunk last = queue.peekLast();
+        if (last == null || !last.fits(frame.length)) {
+            last = new Chunk(Math.max(FIRST_CHUNK, frame.length), seq);
+            queue.add(last);
+        }
+        last.append(frame);
+        heldBytes += frame.length;
+    }
+
     /** Queues the last error frame; the caller holds the lock. */
     private void queueError(PoolException error) {
-        byte[] frame = framing.error(error);
-        queue.add(new Frame(frame, -1));
-        heldBytes += frame.length;
+        append(framing.error(error), -1);
         state = State.ENDING;
     }
 
@@ -129,7 +189,9 @@ final class ResponseStream extends IteratingCallback implements Delivery {
         boolean last = false;
         synchronized (this) {
             if (!queue.isEmpty()) {
-                buffer = ByteBuffer.wrap(gather());
+                Chunk next = queue.poll();
+                inFlightBytes = next.length;
+                buffer = ByteBuffer.wrap(next.bytes, 0, next.length);
             } else if (state == State.ENDING) {
                 state = State.LAST_WRITTEN;
                 buffer = NOTHING;
@@ -139,29 +201,13 @@ final class ResponseStream extends IteratingCallback implements Delivery {
             } else if (!written) {
                 buffer = NOTHING; // commits the status and headers: the client knows the stream is open
             } else {
+                idle = true;
                 return Action.IDLE;
             }
             written = true;
         }
         response.write(last, buffer, this);
         return Action.SCHEDULED;
-    }
-
-    /** Everything queued, in one array; the caller holds the lock. */
-    private byte[] gather() {
-        int size = 0;
-        for (Frame f : queue) {
-            size += f.bytes.length;
-        }
-        byte[] out = new byte[size];
-        int at = 0;
-        for (Frame f : queue) {
-            System.arraycopy(f.bytes, 0, out, at, f.bytes.length);
-            at += f.bytes.length;
-        }
-        queue.clear();
-        inFlightBytes = size;
-        return out;
     }
 
     @Override

@@ -45,7 +45,7 @@ final class Subscription {
      */
     void drained() {
         PoolFeed f = feed;
-        if (f != null && catchUp != null) {
+        if (f != null && catchUp != null && !f.isFeedThread()) {
             f.wakeup();
         }
     }
