@@ -108,7 +108,12 @@ final class ResponseStream extends IteratingCallback implements Delivery {
             } else {
                 append(frame, message.message.seq());
             }
-            kick = !accepted;
+            // Frames wait for flush(), except when they add up to a write's worth or half the client's buffer:
+            // a fast client must never be cut off just because the feed read a large batch at once.
+            kick = !accepted || idle && (heldBytes >= MAX_WRITE || heldBytes >= limit / 2);
+            if (kick) {
+                idle = false;
+            }
         }
         if (kick) {
             iterate();

@@ -9,12 +9,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,13 +38,20 @@ class LoadTest {
             RawClient slow = new RawClient(s.address, "/v0/pools/p/tail?tail=0", 4096);
             RawClient fast = new RawClient(s.address, "/v0/pools/p/tail?tail=0&max=" + messages, 0);
             StreamTest.awaitStreams(s, 2);
+            CompletableFuture<List<String>> fastRead = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return fast.lines();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
             try (Pool writer = Pool.open(dir.resolve("p.pool"))) {
                 String pad = "y".repeat(200);
                 for (int i = 1; i <= messages; i++) {
                     writer.append(Draft.of("{\"i\":" + i + ",\"pad\":\"" + pad + "\"}"));
                 }
             }
-            List<String> fastLines = fast.lines();
+            List<String> fastLines = fastRead.get(60, TimeUnit.SECONDS);
             assertEquals(messages, fastLines.size());
             assertEquals(messages, JsonData.MAPPER.readTree(fastLines.get(messages - 1)).get("seq").asLong());
 
