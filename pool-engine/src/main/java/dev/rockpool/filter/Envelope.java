@@ -160,6 +160,12 @@ public final class Envelope {
                     time = p.getText();
                 } else if (field.equals("meta") && value == JsonToken.START_OBJECT) {
                     meta = readMeta(p);
+                } else if (field.equals("data") && value == JsonToken.START_OBJECT) {
+                    // The object's own bytes, validated (and kept as they are when already compact) by JsonData.
+                    int start = offset + (int) p.currentTokenLocation().getByteOffset();
+                    p.skipChildren();
+                    int end = offset + (int) p.currentLocation().getByteOffset();
+                    data = JsonData.parse(json, start, end - start);
                 } else if (field.equals("data")) {
                     data = JsonData.read(p);
                 } else {
