@@ -233,7 +233,8 @@ public final class RemoteClient {
         }
         ErrorKind kind = status == 400 || status == 413 ? ErrorKind.USAGE : status == 401 || status == 403
                 ? ErrorKind.PERMISSION : status == 404 ? ErrorKind.NOT_FOUND : status == 409 ? ErrorKind.ALREADY_EXISTS
-                : status == 410 ? ErrorKind.RETENTION_GAP : status == 423 ? ErrorKind.BUSY : ErrorKind.INTERNAL;
+                : status == 410 ? ErrorKind.RETENTION_GAP : status == 423 || status == 503 ? ErrorKind.BUSY
+                : ErrorKind.INTERNAL;
         return new PoolException(kind, "the server answered HTTP " + status);
     }
 

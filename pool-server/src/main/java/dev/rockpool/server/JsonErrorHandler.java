@@ -34,7 +34,9 @@ final class JsonErrorHandler extends ErrorHandler {
     }
 
     private static byte[] body(int status, String message) {
-        ErrorKind kind = status == 404 ? ErrorKind.NOT_FOUND : status >= 500 ? ErrorKind.INTERNAL : ErrorKind.USAGE;
+        // 503 is Jetty refusing requests while the server stops: Busy, which clients retry.
+        ErrorKind kind = status == 404 ? ErrorKind.NOT_FOUND : status == 503 ? ErrorKind.BUSY
+                : status >= 500 ? ErrorKind.INTERNAL : ErrorKind.USAGE;
         String text = message == null || message.isBlank() ? "HTTP " + status : message;
         return ErrorJson.of(new PoolException(kind, text)).toString().getBytes(StandardCharsets.UTF_8);
     }
