@@ -27,7 +27,7 @@ public final class PoolInfoJson {
         o.put("pool_id", info.poolId());
         o.put("format_version", info.formatVersion());
         o.put("file_size", info.fileSize());
-        o.put("index_offset", HeaderDescriptor.HEADER_LENGTH);
+        o.put("index_offset", HeaderDescriptor.FILE_HEADER_LENGTH);
         o.put("index_capacity", info.indexCapacity());
         o.put("index_size_bytes", info.indexCapacity() * IndexDescriptor.SLOT_LENGTH);
         o.put("ring_offset", IndexDescriptor.ringOffset(info.indexCapacity()));

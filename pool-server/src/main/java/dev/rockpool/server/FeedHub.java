@@ -29,7 +29,7 @@ final class FeedHub {
             return;
         }
         PoolFeed feed = feeds.get(name);
-        if (feed != null && !handles.isCurrent(name, feed.pool)) {
+        if (feed != null && feed.pool.replacedOnDisk()) {
             // The pool was deleted (and perhaps made again): the old feed ends its streams on its own.
             feeds.remove(name);
             feed = null;
@@ -50,10 +50,6 @@ final class FeedHub {
         }
         feeds.remove(feed.name, feed);
         return true;
-    }
-
-    boolean isCurrent(PoolFeed feed) {
-        return handles.isCurrent(feed.name, feed.pool);
     }
 
     void slowClient(PoolFeed feed) {

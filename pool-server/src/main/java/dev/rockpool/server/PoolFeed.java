@@ -101,7 +101,7 @@ final class PoolFeed implements Runnable {
                 }
                 if (System.nanoTime() - nextFileCheck >= 0) {
                     nextFileCheck = System.nanoTime() + FILE_CHECK_NANOS;
-                    if (!hub.isCurrent(this)) {
+                    if (pool.replacedOnDisk()) {
                         failAll(new PoolException(ErrorKind.NOT_FOUND, "pool " + name + " was deleted"));
                         continue;
                     }

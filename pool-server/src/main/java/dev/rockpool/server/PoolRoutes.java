@@ -157,10 +157,23 @@ final class PoolRoutes {
     private static byte[] receipts(List<AppendResult> results, List<String> tags) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(results.size() * 80 + 16);
         try (JsonGenerator g = JsonData.MAPPER.getFactory().createGenerator(out)) {
+            // One publish: every receipt has the same time and tags.
+            String time = results.isEmpty() ? "" : TimeFormat.format(results.get(0).timeNanos());
             g.writeStartObject();
             g.writeArrayFieldStart("messages");
             for (AppendResult r : results) {
-                g.writeTree(Envelope.receipt(r, tags));
+                g.writeStartObject();
+                g.writeNumberField("seq", r.seq());
+                g.writeStringField("time", r.timeNanos() == results.get(0).timeNanos() ? time
+                        : TimeFormat.format(r.timeNanos()));
+                g.writeObjectFieldStart("meta");
+                g.writeArrayFieldStart("tags");
+                for (String tag : tags) {
+                    g.writeString(tag);
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+                g.writeEndObject();
             }
             g.writeEndArray();
             g.writeEndObject();
