@@ -21,9 +21,9 @@ for tool in wrk nginx curl; do
     command -v "$tool" >/dev/null || { echo "server-bench: $tool is missing (apt-get install -y wrk nginx curl)" >&2; exit 2; }
 done
 
-echo "server-bench: building (mvn -q -DskipTests package -pl benchmarks,pool-cli -am) ..." >&2
-(cd "$root" && mvn -B -q -DskipTests package -pl benchmarks,pool-cli -am) >&2
-classpath="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/runtime-classpath.txt")"
+echo "server-bench: building (mvn -q -DskipTests package -pl benchmarks/server,pool-cli -am) ..." >&2
+(cd "$root" && mvn -B -q -DskipTests package -pl benchmarks/server,pool-cli -am) >&2
+classpath="$root/benchmarks/server/target/classes:$(cat "$root/benchmarks/server/target/runtime-classpath.txt")"
 
 work="$(mktemp -d)"
 pids=()
@@ -55,7 +55,7 @@ nginx -c "$work/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 
 mkdir -p "$work/pools"
-java -Xms1g -Xmx1g -cp "$classpath" dev.rockpool.bench.ServerBench serve "$work/pools" "$work/ready" \
+java -Xms1g -Xmx1g -cp "$classpath" dev.rockpool.bench.server.ServerBench serve "$work/pools" "$work/ready" \
     2> "$work/server.log" &
 pids+=($!)
 for _ in $(seq 1 200); do [[ -s "$work/ready" ]] && break; sleep 0.1; done
@@ -100,7 +100,7 @@ ROCKPOOL_DIR="$work/pools" "$root/bin/rockpool" feed tail < "$work/messages.json
 timed() { local start end; start=$(date +%s.%N); "$@" > /dev/null; end=$(date +%s.%N); echo "$end - $start" | bc; }
 local_seconds="$(timed env ROCKPOOL_DIR="$work/pools" "$root/bin/rockpool" follow tail --no-follow --format jsonl)"
 curl_seconds="$(timed curl -sf "$server/v0/pools/tail/tail?since_seq=1&follow=false&timeout_ms=600000")"
-read -r java_count java_seconds _ < <(java -cp "$classpath" dev.rockpool.bench.ServerBench tail "$server" tail)
+read -r java_count java_seconds _ < <(java -cp "$classpath" dev.rockpool.bench.server.ServerBench tail "$server" tail)
 [[ "$java_count" -eq "$messages" ]] || { echo "server-bench: the Java tail read $java_count of $messages" >&2; exit 1; }
 
 per_second() { awk -v n="$messages" -v s="$1" 'BEGIN { printf "%.0f", n / s }'; }

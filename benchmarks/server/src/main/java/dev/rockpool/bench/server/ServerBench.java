@@ -1,4 +1,4 @@
-package dev.rockpool.bench;
+package dev.rockpool.bench.server;
 
 import dev.rockpool.client.RemoteClient;
 import dev.rockpool.client.RemoteTail;
