@@ -48,6 +48,12 @@ public final class FrameDescriptor {
     /** int: bytes of the meta section at the start of the payload. */
     public static final int META_LENGTH_OFFSET = 28;
 
+    /**
+     * The shortest message frame, before alignment: the header, the 3-byte meta of a message without tags or origin,
+     * and the data {@code {}}.
+     */
+    public static final int MIN_MESSAGE_LENGTH = FRAME_HEADER_LENGTH + 5;
+
     /** A frame holding a message. */
     public static final int TYPE_MESSAGE = 1;
     /** A frame filling the end of the ring; readers skip it. */
@@ -71,7 +77,7 @@ public final class FrameDescriptor {
         if (type == TYPE_PADDING) {
             return length >= FRAME_HEADER_LENGTH && physical + length == ringCapacity;
         }
-        return type == TYPE_MESSAGE && length >= FRAME_HEADER_LENGTH + 5 && physical + align(length) <= ringCapacity
+        return type == TYPE_MESSAGE && length >= MIN_MESSAGE_LENGTH && physical + align(length) <= ringCapacity
                 && metaLength >= 3 && metaLength <= length - FRAME_HEADER_LENGTH - 2;
     }
 }

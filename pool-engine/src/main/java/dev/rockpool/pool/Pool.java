@@ -688,6 +688,43 @@ public final class Pool implements AutoCloseable {
                 map.ringCapacity - used, map.createdNanos());
     }
 
+    /**
+     * What a reader whose next seq is {@code readerSeq} has not read yet, and how many bytes writers can append before
+     * the oldest of it is overwritten. Without the lock, for a monitoring thread beside the reader: O(1) through the
+     * index, a scan of frame headers from the oldest message when the index slot of {@code readerSeq} was reused.
+     */
+    public Backlog backlog(long readerSeq) {
+        checkOpen();
+        // State before positions: a next seq read first never counts a message the tail read after it does not
+        // publish; a head read after the tail may be newer, which the frame read below notices.
+        long nextSeq = map.stateLong(NEXT_SEQ_OFFSET);
+        long count = map.stateLong(COUNT_OFFSET);
+        long unread = Math.max(0, nextSeq - readerSeq);
+        for (int attempt = 0; ; attempt++) {
+            long tail = map.tailAcquire();
+            long head = map.headAcquire();
+            double average = count > 0 && tail > head ? (double) (tail - head) / count
+                    : FrameDescriptor.align(FrameDescriptor.MIN_MESSAGE_LENGTH);
+            if (unread == 0) {
+                return new Backlog(readerSeq, 0, 0, 0, map.ringCapacity, average);
+            }
+            // The frame of readerSeq, or when it was overwritten the oldest frame: the first one at or after it.
+            long position = positionOfSeq(readerSeq, head, tail);
+            FrameScan scan = new FrameScan(map, position, tail);
+            boolean found = scan.advance() && scan.problem() == null;
+            boolean lapped = map.headAfterReads() > position;
+            if (lapped && attempt < 8) {
+                continue; // overwritten while we read its header: look again
+            }
+            // Seqs are consecutive, so a first frame past readerSeq means the ones before it were overwritten.
+            long oldest = lapped ? Math.max(readerSeq + 1, map.stateLong(HEAD_SEQ_OFFSET))
+                    : found ? scan.seq() : readerSeq;
+            long overwritten = Math.min(unread, Math.max(0, oldest - readerSeq));
+            long headroom = overwritten > 0 ? 0 : Math.max(0, position + map.ringCapacity - tail);
+            return new Backlog(readerSeq, unread, overwritten, found && !lapped ? scan.time() : 0, headroom, average);
+        }
+    }
+
     /** The time of the oldest message; 0 if it cannot be read (info reports, the doctor judges). */
     private long oldestTime(long oldestSeq) {
         try {
