@@ -1,5 +1,6 @@
 package dev.rockpool.connect.transforms;
 
+import dev.rockpool.connect.Choices;
 import dev.rockpool.connect.JqValidator;
 import dev.rockpool.filter.JqExpression;
 import dev.rockpool.filter.JqPredicate;
@@ -49,29 +50,36 @@ final class JqConfig extends AbstractConfig {
 
     private static final String GROUP = "jq";
 
+    private static final Choices MATCHES_ON_NULL = Choices.of(Outcome.FALSE, Outcome.TRUE, Outcome.EVALUATE);
+    private static final Choices MATCHES_ON_ERROR = Choices.of(Outcome.FAIL, Outcome.FALSE, Outcome.TRUE);
+    private static final Choices TRANSFORM_ON_NULL = Choices.of(Outcome.KEEP, Outcome.DROP, Outcome.EVALUATE);
+    private static final Choices TRANSFORM_ON_ERROR = Choices.of(Outcome.FAIL, Outcome.KEEP, Outcome.DROP);
+
     /** The keys of {@link JqMatches}. */
     static final ConfigDef MATCHES = common()
-            .define(ON_NULL, Type.STRING, "false", ConfigDef.CaseInsensitiveValidString.in("false", "true", "evaluate"),
+            .define(ON_NULL, Type.STRING, "false", MATCHES_ON_NULL.validator(),
                     Importance.MEDIUM, "What a null key or value (a tombstone) makes of the predicate: 'false' "
                             + "(default: a Filter keeps tombstones), 'true', or 'evaluate' (run the query with null "
-                            + "as input).", GROUP, 3, ConfigDef.Width.SHORT, "On null")
-            .define(ON_ERROR, Type.STRING, "fail", ConfigDef.CaseInsensitiveValidString.in("fail", "false", "true"),
+                            + "as input).", GROUP, 3, ConfigDef.Width.SHORT, "On null",
+                    MATCHES_ON_NULL)
+            .define(ON_ERROR, Type.STRING, "fail", MATCHES_ON_ERROR.validator(),
                     Importance.MEDIUM, "What a runtime error makes of the predicate (input that is not JSON, indexing "
                             + "a string, a non-boolean result, the step bound): 'fail' (default: a DataException, so "
                             + "the worker's errors.tolerance and dead-letter queue decide), 'false' or 'true'.",
-                    GROUP, 4, ConfigDef.Width.SHORT, "On error");
+                    GROUP, 4, ConfigDef.Width.SHORT, "On error", MATCHES_ON_ERROR);
 
     /** The keys of {@link JqTransform}. */
     static final ConfigDef TRANSFORM = common()
-            .define(ON_NULL, Type.STRING, "keep", ConfigDef.CaseInsensitiveValidString.in("keep", "drop", "evaluate"),
+            .define(ON_NULL, Type.STRING, "keep", TRANSFORM_ON_NULL.validator(),
                     Importance.MEDIUM, "What a null key or value (a tombstone) does: 'keep' (default: the record goes "
                             + "on unchanged), 'drop', or 'evaluate' (run the query with null as input).",
-                    GROUP, 3, ConfigDef.Width.SHORT, "On null")
-            .define(ON_ERROR, Type.STRING, "fail", ConfigDef.CaseInsensitiveValidString.in("fail", "keep", "drop"),
+                    GROUP, 3, ConfigDef.Width.SHORT, "On null", TRANSFORM_ON_NULL)
+            .define(ON_ERROR, Type.STRING, "fail", TRANSFORM_ON_ERROR.validator(),
                     Importance.MEDIUM, "What a runtime error does (input that is not JSON, indexing a string, more "
                             + "than one output, the step or size bound): 'fail' (default: a DataException, so the "
                             + "worker's errors.tolerance and dead-letter queue decide), 'keep' (the record goes on "
-                            + "unchanged) or 'drop'.", GROUP, 4, ConfigDef.Width.SHORT, "On error")
+                            + "unchanged) or 'drop'.", GROUP, 4, ConfigDef.Width.SHORT, "On error",
+                    TRANSFORM_ON_ERROR)
             .define(MAX_OUTPUT_BYTES, Type.INT, 1 << 20, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "The largest output, in bytes of its compact JSON text; a larger one is a runtime error.",
                     GROUP, 5, ConfigDef.Width.SHORT, "Max output bytes")

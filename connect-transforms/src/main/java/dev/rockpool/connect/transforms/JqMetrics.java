@@ -1,14 +1,12 @@
 package dev.rockpool.connect.transforms;
 
-import org.apache.kafka.common.metrics.Gauge;
+import dev.rockpool.connect.Counter;
+import dev.rockpool.connect.PluginMetricGroup;
 import org.apache.kafka.common.metrics.PluginMetrics;
-
-import java.util.LinkedHashMap;
 
 /**
  * The counts a predicate or transformation reports through KIP-877's plugin metrics. The worker tags them with the
- * connector, the task and the plugin's alias. One task thread writes, the metrics reporter reads: volatile
- * counters with a single writer need no atomic increments.
+ * connector, the task and the plugin's alias. One task thread counts, the metrics reporter reads.
  */
 final class JqMetrics {
     /** Records the query ran on. */
@@ -18,29 +16,27 @@ final class JqMetrics {
     /** Records whose evaluation failed, whatever on.error did with them. */
     static final String ERRORS = "errors-total";
 
-    private volatile long evaluated;
-    private volatile long matched;
-    private volatile long errors;
+    private final Counter evaluated = new Counter();
+    private final Counter matched = new Counter();
+    private final Counter errors = new Counter();
 
     void evaluated() {
-        evaluated++;
+        evaluated.increment();
     }
 
     void matched() {
-        matched++;
+        matched.increment();
     }
 
     void error() {
-        errors++;
+        errors.increment();
     }
 
     /** Registers the three counts; {@code matchedMeaning} says what a match is for this plugin. */
     void register(PluginMetrics metrics, String matchedMeaning) {
-        LinkedHashMap<String, String> tags = new LinkedHashMap<>();
-        metrics.addMetric(metrics.metricName(EVALUATED, "Records the jq query ran on", tags),
-                (Gauge<Long>) (config, now) -> evaluated);
-        metrics.addMetric(metrics.metricName(MATCHED, matchedMeaning, tags), (Gauge<Long>) (config, now) -> matched);
-        metrics.addMetric(metrics.metricName(ERRORS, "Records whose jq evaluation failed (whatever on.error did "
-                + "with them)", tags), (Gauge<Long>) (config, now) -> errors);
+        PluginMetricGroup group = new PluginMetricGroup(metrics);
+        group.add(EVALUATED, "Records the jq query ran on", evaluated);
+        group.add(MATCHED, matchedMeaning, matched);
+        group.add(ERRORS, "Records whose jq evaluation failed (whatever on.error did with them)", errors);
     }
 }

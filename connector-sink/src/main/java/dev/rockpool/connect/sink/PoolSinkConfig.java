@@ -1,5 +1,6 @@
 package dev.rockpool.connect.sink;
 
+import dev.rockpool.connect.Choices;
 import dev.rockpool.connect.JqValidator;
 import dev.rockpool.connect.PoolDirConfig;
 import dev.rockpool.connect.RockpoolHeaders;
@@ -51,6 +52,9 @@ public class PoolSinkConfig extends AbstractConfig {
     private static final String GROUP_POOL = "Pool";
     private static final String GROUP_MESSAGES = "Messages";
 
+    /** The choices of {@link #DURABILITY_CONFIG}. */
+    private static final Choices DURABILITY_CHOICES = Choices.of(Durability.class);
+
     private static final JqValidator PREDICATE_VALIDATOR =
             new JqValidator("a jq expression yielding true or false, e.g. .data.level == \"error\"");
 
@@ -60,7 +64,7 @@ public class PoolSinkConfig extends AbstractConfig {
                     "Target pool: a name (file NAME.pool in '" + POOL_DIR_CONFIG + "') or a path containing '/'. "
                             + TOPIC_PLACEHOLDER + " is replaced by the record's topic (after SMTs), so the default "
                             + "lands each topic in its own pool; a fixed name lands every topic in one pool.",
-                    GROUP_POOL, 2, Width.LONG, "Pool")
+                    GROUP_POOL, 2, Width.LONG, "Pool", PoolDirConfig.poolsRecommender(TOPIC_PLACEHOLDER))
             .define(POOL_CREATE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Create a missing pool (with '" + POOL_SIZE_CONFIG + "'). When false, a missing pool fails the "
                             + "task.",
@@ -69,11 +73,11 @@ public class PoolSinkConfig extends AbstractConfig {
                     "File size of pools this connector creates, e.g. 8M, 512K, 1G (64K to 2G). Existing pools keep "
                             + "their size. The oldest messages are dropped when a pool is full.",
                     GROUP_POOL, 4, Width.SHORT, "Pool size")
-            .define(DURABILITY_CONFIG, Type.STRING, "fast", new DurabilityValidator(), Importance.MEDIUM,
+            .define(DURABILITY_CONFIG, Type.STRING, "fast", DURABILITY_CHOICES.validator(), Importance.MEDIUM,
                     "When a written message counts as durable, and so when its offset may be committed: 'fast' once it "
                             + "is in the shared mapping (survives a crash of the worker, not of the OS), 'flush' "
                             + "after msync (survives an OS crash or power loss; one msync per put() batch).",
-                    GROUP_POOL, 5, Width.SHORT, "Durability")
+                    GROUP_POOL, 5, Width.SHORT, "Durability", DURABILITY_CHOICES)
             .define(TAGS_CONFIG, Type.LIST, "", new TagsValidator(), Importance.MEDIUM,
                     "Tags added to every message, before the tags read from '" + TAGS_HEADER_CONFIG + "'.",
                     GROUP_MESSAGES, 1, Width.LONG, "Tags")
@@ -200,22 +204,6 @@ public class PoolSinkConfig extends AbstractConfig {
         @Override
         public String toString() {
             return "64K to 2G, e.g. 8M";
-        }
-    }
-
-    private static final class DurabilityValidator implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
-            try {
-                Durability.parse(String.valueOf(value));
-            } catch (PoolException e) {
-                throw new ConfigException(name, value, "expected fast or flush");
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "[fast, flush]";
         }
     }
 

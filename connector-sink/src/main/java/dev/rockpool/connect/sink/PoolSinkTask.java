@@ -49,6 +49,7 @@ public class PoolSinkTask extends SinkTask {
     private Durability durability;
     private boolean tolerateAll;
     private ErrantRecordReporter reporter;
+    private SinkMetrics metrics;
     private final CommitLedger ledger = new CommitLedger();
 
     @Override
@@ -64,6 +65,7 @@ public class PoolSinkTask extends SinkTask {
         durability = config.durability();
         tolerateAll = "all".equalsIgnoreCase(props.getOrDefault("errors.tolerance", "none").trim());
         reporter = errantRecordReporter();
+        metrics = new SinkMetrics(context.pluginMetrics());
         log.info("Pool sink task started: pool={} dir={} durability={} errors.tolerance={}", config.poolTemplate(),
                 targets.directory().dir(), PoolSinkConfig.label(durability), tolerateAll ? "all" : "none");
     }
@@ -137,16 +139,20 @@ public class PoolSinkTask extends SinkTask {
         } catch (PoolException e) {
             throw targets.failure(target, "Cannot append to", e);
         }
+        int landed = 0;
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
             if (result.receipt(i) != null) {
                 target.record(e.tp(), e.draft().origin().offset());
                 batch.completed.add(new Done(e.index(), e.tp(), e.draft().origin().offset()));
+                landed++;
             }
         }
+        metrics.of(target.ref()).landed.add(landed);
         for (BatchResult.Rejection r : result.rejections()) {
             Entry e = entries.get(r.index());
-            batch.bad.add(new Bad(e.index(), e.record(), e.tp(), new DataException(r.error().getMessage())));
+            batch.bad.add(new Bad(e.index(), e.record(), e.tp(), target.ref(),
+                    new DataException(r.error().getMessage())));
         }
     }
 
@@ -168,6 +174,7 @@ public class PoolSinkTask extends SinkTask {
             }
             log.warn("Bad record at {} sent to the errant record reporter: {}", where, b.cause().getMessage());
             reporter.report(b.record(), b.cause());
+            metrics.of(b.pool()).deadLettered.increment();
             batch.completed.add(new Done(b.index(), b.tp(), b.record().originalKafkaOffset()));
         }
         for (Done d : batch.completed) {
@@ -226,6 +233,7 @@ public class PoolSinkTask extends SinkTask {
             lastOffsets.merge(tp, offset, Math::max);
             PoolTarget target = byTopic.computeIfAbsent(record.topic(), t -> targets.target(config.poolFor(t)));
             if (target.holds(tp, offset)) {
+                metrics.of(target.ref()).duplicates.increment();
                 completed.add(new Done(i, tp, offset));
                 return true;
             }
@@ -233,10 +241,11 @@ public class PoolSinkTask extends SinkTask {
             try {
                 draft = mapper.draft(record, tp);
             } catch (DataException e) {
-                bad.add(new Bad(i, record, tp, e));
+                bad.add(new Bad(i, record, tp, target.ref(), e));
                 return false;
             }
             if (draft == null) {
+                metrics.of(target.ref()).filtered.increment();
                 completed.add(new Done(i, tp, offset));
             } else {
                 appends.computeIfAbsent(target, t -> new ArrayList<>()).add(new Entry(i, record, tp, draft));
@@ -253,7 +262,7 @@ public class PoolSinkTask extends SinkTask {
     private record Done(int index, TopicPartition tp, long offset) {
     }
 
-    /** A record that is not a valid message, and why. */
-    private record Bad(int index, SinkRecord record, TopicPartition tp, DataException cause) {
+    /** A record that is not a valid message for its pool, and why. */
+    private record Bad(int index, SinkRecord record, TopicPartition tp, String pool, DataException cause) {
     }
 }

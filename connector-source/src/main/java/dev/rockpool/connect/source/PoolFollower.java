@@ -1,5 +1,7 @@
 package dev.rockpool.connect.source;
 
+import dev.rockpool.connect.Counter;
+import dev.rockpool.pool.Backlog;
 import dev.rockpool.pool.Cursor;
 import dev.rockpool.pool.ErrorKind;
 import dev.rockpool.pool.Gap;
@@ -15,13 +17,12 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One pool followed by a task: opens the pool (waiting for it if it does not exist yet), positions a cursor from the
  * committed offset or {@code start.from}, and reads kept messages until {@code stop.at}. Also notices when the pool
  * file was deleted and created again, and moves on to the new file. Used by the task's poll thread only, except
- * {@link #lostMessages()}, which metrics read from any thread.
+ * {@link #backlog()}, {@link #lostMessages()} and {@link #gaps()}, which the metrics reporter reads from its thread.
  */
 final class PoolFollower implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PoolFollower.class);
@@ -34,12 +35,15 @@ final class PoolFollower implements AutoCloseable {
     private final Start configuredStart;
     private final Positions.StopAt stopAt;
     private final GapPolicy gapPolicy;
-    private final AtomicLong lostMessages = new AtomicLong();
-    private final AtomicLong gaps = new AtomicLong();
+    private final Counter lostMessages = new Counter();
+    private final Counter gaps = new Counter();
 
-    private Pool pool;
+    /** Volatile for the metrics reporter, which asks the open pool for the backlog. */
+    private volatile Pool pool;
     private Cursor cursor;
-    private boolean finished;
+    private volatile boolean finished;
+    /** The cursor's next seq as the metrics reporter sees it: published once per read round, not per message. */
+    private volatile long readSeq;
     private volatile boolean closed;
     private boolean waitingLogged;
     private long lastFileCheck;
@@ -65,13 +69,37 @@ final class PoolFollower implements AutoCloseable {
     }
 
     /** Messages lost to gaps since the task started (policy continue). */
-    long lostMessages() {
-        return lostMessages.get();
+    Counter lostMessages() {
+        return lostMessages;
     }
 
     /** Gaps seen since the task started (policy continue). */
-    long gaps() {
-        return gaps.get();
+    Counter gaps() {
+        return gaps;
+    }
+
+    /** Makes the read position visible to {@link #backlog()}; the poll thread calls it after each round of reads. */
+    void publishProgress() {
+        Cursor c = cursor;
+        if (c != null) {
+            readSeq = c.nextSeq();
+        }
+    }
+
+    /**
+     * What the task has not read of its pool, from any thread: null while the task does not follow the pool (it does
+     * not exist yet, stop.at ended it, or the task is stopping).
+     */
+    Backlog backlog() {
+        Pool p = pool;
+        if (p == null || finished || closed) {
+            return null;
+        }
+        try {
+            return p.backlog(readSeq);
+        } catch (PoolException e) {
+            return null; // closed meanwhile
+        }
     }
 
     /** The pool id of the open pool, or null while waiting for it. */
@@ -170,14 +198,15 @@ final class PoolFollower implements AutoCloseable {
         pool = opened;
         cursor = pool.cursor(start, gapPolicy, this::onGap);
         sentSeq = cursor.nextSeq();
+        readSeq = cursor.nextSeq();
         if (stopAt != null && stopAt.reachedBefore(cursor.nextSeq())) {
             finish("the next seq " + cursor.nextSeq() + " is past it");
         }
     }
 
     private void onGap(Gap gap) {
-        gaps.incrementAndGet();
-        lostMessages.addAndGet(gap.count());
+        gaps.increment();
+        lostMessages.add(gap.count());
         log.warn("Pool '{}': {} messages from seq {} were overwritten before they were read; continuing at seq {} "
                 + "(on.gap=continue)", name, gap.count(), gap.firstMissingSeq(), gap.resumeSeq());
     }

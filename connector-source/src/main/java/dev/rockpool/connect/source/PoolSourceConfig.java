@@ -1,5 +1,6 @@
 package dev.rockpool.connect.source;
 
+import dev.rockpool.connect.Choices;
 import dev.rockpool.connect.JqValidator;
 import dev.rockpool.connect.PoolDirConfig;
 import dev.rockpool.connect.RockpoolHeaders;
@@ -70,6 +71,9 @@ public final class PoolSourceConfig extends AbstractConfig {
     private static final String GROUP_POSITIONS = "Positions";
     private static final String GROUP_BATCHING = "Batching";
 
+    /** The choices of {@link #ON_GAP_CONFIG}. */
+    private static final Choices ON_GAP_CHOICES = Choices.of(GapPolicy.class);
+
     private static final Pattern LEGAL_TOPIC = Pattern.compile("[a-zA-Z0-9._-]+");
     private static final int MAX_TOPIC_LENGTH = 249;
 
@@ -108,7 +112,7 @@ public final class PoolSourceConfig extends AbstractConfig {
         def.define(POOLS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new PoolNamesValidator(), Importance.HIGH,
                 "Names of the pools to stream (comma-separated, at least one). Pools are spread over tasks.max tasks; "
                         + "a pool that does not exist yet is waited for.",
-                GROUP_POOLS, ++order, Width.LONG, "Pools");
+                GROUP_POOLS, ++order, Width.LONG, "Pools", PoolDirConfig.poolsRecommender());
         order = 0;
         def.define(TOPIC_CONFIG, Type.STRING, POOL_PLACEHOLDER, new TopicTemplateValidator(), Importance.HIGH,
                 "Target topic; " + POOL_PLACEHOLDER + " is replaced by the pool name. The result must be a legal "
@@ -125,14 +129,14 @@ public final class PoolSourceConfig extends AbstractConfig {
                         + "StringConverter). map: the parsed object (schemaless Map; for JsonConverter). auto: bytes "
                         + "or string when the connector's value.converter is ByteArrayConverter or StringConverter, "
                         + "else map.",
-                GROUP_RECORDS, ++order, Width.SHORT, "Value format");
+                GROUP_RECORDS, ++order, Width.SHORT, "Value format", ValueFormat.CHOICES);
         def.define(HEADERS_CONFIG, Type.LIST, RecordHeader.ALL, RecordHeader.VALIDATOR, Importance.LOW,
                 "The headers each record carries, any of: pool (" + RockpoolHeaders.POOL + ", the pool name), seq ("
                         + RockpoolHeaders.SEQ + ", INT64), time (" + RockpoolHeaders.TIME + ", the message time in RFC "
                         + "3339), tags (" + RockpoolHeaders.TAGS + ", the tags as a JSON array). Empty: none. The "
                         + "worker converts every header of every record with its header.converter, so fewer headers "
                         + "make records smaller and the task faster (see docs/BENCHMARKS.md).",
-                GROUP_RECORDS, ++order, Width.MEDIUM, "Headers");
+                GROUP_RECORDS, ++order, Width.MEDIUM, "Headers", Choices.of(RecordHeader.class));
         order = 0;
         def.define(FILTER_TAGS_CONFIG, Type.LIST, "", Importance.MEDIUM,
                 "Tags a message must all carry to be sent (comma-separated). Empty: no tag filter.",
@@ -146,18 +150,17 @@ public final class PoolSourceConfig extends AbstractConfig {
                 "Where a pool with no committed offset starts: earliest (the oldest message still in the pool), "
                         + "latest (the first message appended after the task starts), seq:N (the message with seq N, "
                         + "or the next one), time:RFC3339 (the first message at or after that time).",
-                GROUP_POSITIONS, ++order, Width.MEDIUM, "Start from");
+                GROUP_POSITIONS, ++order, Width.MEDIUM, "Start from", Positions.START_CHOICES);
         def.define(STOP_AT_CONFIG, Type.STRING, "", Positions.STOP_VALIDATOR, Importance.LOW,
                 "Optional end of a replay, inclusive: seq:N or time:RFC3339. The first message past it ends the pool: "
                         + "the task sends nothing more from that pool. Empty: follow forever.",
                 GROUP_POSITIONS, ++order, Width.MEDIUM, "Stop at");
-        def.define(ON_GAP_CONFIG, Type.STRING, "continue",
-                ConfigDef.CaseInsensitiveValidString.in("continue", "fail"), Importance.MEDIUM,
+        def.define(ON_GAP_CONFIG, Type.STRING, "continue", ON_GAP_CHOICES.validator(), Importance.MEDIUM,
                 "What to do when messages were overwritten before the task read them: continue (log the first "
                         + "missing seq and the count, count them in the lost-messages-total metric, go on with the "
                         + "oldest message still there) or fail (fail the task, naming the first missing seq and "
                         + "the count).",
-                GROUP_POSITIONS, ++order, Width.SHORT, "On gap");
+                GROUP_POSITIONS, ++order, Width.SHORT, "On gap", ON_GAP_CHOICES);
         order = 0;
         def.define(BATCH_MAX_MESSAGES_CONFIG, Type.INT, 1000, ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
                 "Most records one poll returns (over all the task's pools).",
@@ -368,8 +371,8 @@ public final class PoolSourceConfig extends AbstractConfig {
         /** Schemaless Map: the parsed object, for JsonConverter and other structured converters. */
         MAP;
 
-        static final ConfigDef.Validator VALIDATOR = ConfigDef.CaseInsensitiveValidString.in("auto", "bytes",
-                "string", "map");
+        static final Choices CHOICES = Choices.of(ValueFormat.class);
+        static final ConfigDef.Validator VALIDATOR = CHOICES.validator();
 
         String label() {
             return name().toLowerCase(Locale.ROOT);

@@ -6,8 +6,6 @@ import dev.rockpool.pool.Message;
 import dev.rockpool.pool.PoolDirectory;
 import dev.rockpool.pool.PoolException;
 import dev.rockpool.pool.WaitStrategy;
-import org.apache.kafka.common.metrics.Gauge;
-import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
@@ -17,7 +15,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
@@ -31,10 +28,6 @@ public class PoolSourceTask extends SourceTask {
     private static final Logger log = LoggerFactory.getLogger(PoolSourceTask.class);
     /** Longest single pause of an idle poll: bounds the latency of a new message, costs ~100 wakeups/s when idle. */
     static final long MAX_PARK_MS = 10;
-    /** Metric: messages lost to gaps (on.gap=continue), per pool. */
-    static final String METRIC_LOST = "lost-messages-total";
-    /** Metric: gaps seen (on.gap=continue), per pool. */
-    static final String METRIC_GAPS = "gaps-total";
 
     private final WaitStrategy waitStrategy = WaitStrategy.backoff(MAX_PARK_MS * 1_000_000L);
 
@@ -74,7 +67,9 @@ public class PoolSourceTask extends SourceTask {
             followers.add(new PoolFollower(pool, dir.pathOf(pool), offset, config.start(), config.stopAt(),
                     config.gapPolicy()));
         }
-        registerMetrics();
+        for (PoolFollower f : followers) {
+            SourceMetrics.register(context.pluginMetrics(), f);
+        }
         log.info("Task following pools {} in {} (value format {}, start.from {}, stop.at {}, on.gap {})",
                 config.pools(), dir.dir(), config.valueFormat(), config.start(), config.stopAt(), config.gapPolicy());
     }
@@ -95,22 +90,6 @@ public class PoolSourceTask extends SourceTask {
             });
         }
         return byPool;
-    }
-
-    private void registerMetrics() {
-        PluginMetrics metrics = context.pluginMetrics();
-        if (metrics == null) {
-            return;
-        }
-        for (PoolFollower f : followers) {
-            LinkedHashMap<String, String> tags = new LinkedHashMap<>();
-            tags.put("pool", f.name());
-            metrics.addMetric(metrics.metricName(METRIC_LOST, "Messages of the pool overwritten before this task "
-                    + "read them (on.gap=continue), since the task started", tags), (Gauge<Long>) (c, now) ->
-                    f.lostMessages());
-            metrics.addMetric(metrics.metricName(METRIC_GAPS, "Gaps in the pool seen by this task "
-                    + "(on.gap=continue), since the task started", tags), (Gauge<Long>) (c, now) -> f.gaps());
-        }
     }
 
     @Override
@@ -164,6 +143,7 @@ public class PoolSourceTask extends SourceTask {
                     break;
                 }
             }
+            f.publishProgress();
         }
     }
 

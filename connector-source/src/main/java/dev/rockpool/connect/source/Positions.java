@@ -1,5 +1,6 @@
 package dev.rockpool.connect.source;
 
+import dev.rockpool.connect.Choices;
 import dev.rockpool.filter.TimeFormat;
 import dev.rockpool.pool.Message;
 import dev.rockpool.pool.PoolException;
@@ -89,6 +90,12 @@ final class Positions {
             return text;
         }
     }
+
+    /**
+     * The start positions a UI can offer as they are ({@code start.from}'s recommended values); {@code seq:N} and
+     * {@code time:RFC3339} take an argument and are typed.
+     */
+    static final Choices START_CHOICES = Choices.of(Start.earliest().toString(), Start.latest().toString());
 
     /** ConfigDef validator for {@code start.from}. */
     static final ConfigDef.Validator START_VALIDATOR = new ConfigDef.Validator() {

@@ -317,7 +317,7 @@ class PoolSourceTaskTest {
             PoolSourceTask restarted = start(context);
             List<SourceRecord> after = pollRecords(restarted, 1);
             assertEquals(pool.info().newestSeq(), seqOf(after.get(0)));
-            assertEquals(0, restarted.follower("hb").lostMessages());
+            assertEquals(0, restarted.follower("hb").lostMessages().get());
         }
     }
 
@@ -360,8 +360,8 @@ class PoolSourceTaskTest {
             PoolSourceTask task = start(cont);
             SourceRecord first = task.poll().get(0);
             assertEquals(oldest, seqOf(first));
-            assertEquals(oldest - 4, task.follower("g").lostMessages());
-            assertEquals(1, task.follower("g").gaps());
+            assertEquals(oldest - 4, task.follower("g").lostMessages().get());
+            assertEquals(1, task.follower("g").gaps().get());
 
             FakeTaskContext fail = new FakeTaskContext(props("g", "on.gap", "fail"));
             fail.offsets.put(Map.of("pool", "g"), new HashMap<>(Map.of("seq", 4L, "pool.id", id)));
