@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rockpool.filter.TimeFormat;
 import dev.rockpool.pool.AppendResult;
 import dev.rockpool.pool.Draft;
+import dev.rockpool.pool.Durability;
 import dev.rockpool.pool.JsonData;
 import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolOptions;
@@ -14,6 +15,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigValueInfo;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.apache.kafka.test.TestUtils;
@@ -26,6 +28,7 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -166,6 +169,33 @@ class PoolSourceClusterTest {
     private static void resumeAndWait(String name, int tasks) throws Exception {
         connect.resumeConnector(name);
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, tasks, "connector " + name);
+    }
+
+    /** The plugin metrics of a pool of the connector's (only) task, as an operator reads them from the worker's JMX. */
+    private static ObjectName poolMetrics(String connector, String pool) throws Exception {
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        Set<ObjectName> names = jmx.queryNames(new ObjectName("kafka.connect:type=plugins,connector=" + connector
+                + ",task=0,pool=" + pool), null);
+        assertEquals(1, names.size(), "plugin metrics of pool " + pool + ": " + names);
+        return names.iterator().next();
+    }
+
+    private static double metric(String connector, String pool, String name) throws Exception {
+        return ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(poolMetrics(connector, pool), name))
+                .doubleValue();
+    }
+
+    private static void awaitMetric(String connector, String pool, String name, double expected) throws Exception {
+        TestUtils.waitForCondition(() -> metric(connector, pool, name) == expected, WAIT_MS,
+                () -> name + " of " + pool + " is " + metricOrError(connector, pool, name) + ", expected " + expected);
+    }
+
+    private static String metricOrError(String connector, String pool, String name) {
+        try {
+            return String.valueOf(metric(connector, pool, name));
+        } catch (Exception e) {
+            return e.toString();
+        }
     }
 
     // ------------------------------------------------------------------ tests
@@ -383,12 +413,8 @@ class PoolSourceClusterTest {
         List<ConsumerRecord<byte[], byte[]>> records = read("gapc", (int) (5 + 2005 - firstC + 1), 0);
         assertEquals(firstC, seq(records.get(5)), "continues with the oldest message still there");
         assertEquals(range(firstC, 2005), seqs(records.subList(5, records.size())));
-        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
-        Set<ObjectName> names = jmx.queryNames(new ObjectName("kafka.connect:type=plugins,connector=gapc,*"), null);
-        ObjectName metric = names.stream().filter(n -> "gapc".equals(n.getKeyProperty("pool"))).findFirst()
-                .orElseThrow(() -> new AssertionError("no plugin metrics for pool gapc in " + names));
-        assertEquals((double) (firstC - 6), ((Number) jmx.getAttribute(metric, "lost-messages-total")).doubleValue());
-        assertEquals(1.0, ((Number) jmx.getAttribute(metric, "gaps-total")).doubleValue());
+        assertEquals(firstC - 6, metric("gapc", "gapc", SourceMetrics.LOST));
+        assertEquals(1.0, metric("gapc", "gapc", SourceMetrics.GAPS));
 
         connect.resumeConnector("gapf");
         connect.assertions().assertConnectorIsRunningAndTasksHaveFailed("gapf", 1, "gap fails the task");
@@ -459,5 +485,146 @@ class PoolSourceClusterTest {
         assertEquals(6, infos.errorCount());
         assertTrue(errors.get("pool.dir").get(0).contains("does not exist"), errors.toString());
         assertTrue(errors.get("filter.where").get(0).contains("invalid jq expression"), errors.toString());
+    }
+
+    /**
+     * A writer far faster than the task: read from the worker's JMX while it writes, the backlog gauges show the task
+     * behind (messages, time, headroom spent) and consistent with each other; once the task has caught up they are
+     * back at zero and at the whole ring.
+     */
+    @Test
+    void backlogMetricsWhileTheSourceLagsBehindAFastWriter() throws Exception {
+        int total = 200_000;
+        connect.kafka().createTopic("lag", 1);
+        try (Pool pool = createPool("lag", PoolOptions.DEFAULT_SIZE)) {
+            double ring = pool.info().ringCapacity();
+            pool.append(Draft.of("{\"i\":0}"));
+            startConnector("lag", 1, connectorConfig("lag"));
+            read("lag", 1, 0);
+            awaitMetric("lag", "lag", SourceMetrics.MESSAGES_BEHIND, 0);
+            assertEquals(0.0, metric("lag", "lag", SourceMetrics.TIME_BEHIND));
+            assertEquals(ring, metric("lag", "lag", SourceMetrics.HEADROOM_BYTES));
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                List<Draft> batch = new ArrayList<>();
+                for (int i = 1; i < total; i++) {
+                    batch.add(Draft.of("{\"i\":" + i + ",\"msg\":\"" + "x".repeat(80) + "\"}"));
+                    if (batch.size() == 1000 || i == total - 1) {
+                        pool.appendBatch(batch, Durability.FAST);
+                        batch.clear();
+                    }
+                }
+            });
+            double maxBehind = 0;
+            double maxTimeBehind = 0;
+            double minHeadroom = ring;
+            while (!writer.isDone() || metric("lag", "lag", SourceMetrics.MESSAGES_BEHIND) > 0) {
+                double behind = metric("lag", "lag", SourceMetrics.MESSAGES_BEHIND);
+                double headroom = metric("lag", "lag", SourceMetrics.HEADROOM_BYTES);
+                double headroomMessages = metric("lag", "lag", SourceMetrics.HEADROOM_MESSAGES);
+                assertTrue(behind >= 0 && behind < total, "messages behind " + behind);
+                assertTrue(headroom >= 0 && headroom <= ring, "headroom " + headroom);
+                assertTrue(headroomMessages <= headroom / 40, headroomMessages + " messages in " + headroom + " bytes");
+                maxBehind = Math.max(maxBehind, behind);
+                maxTimeBehind = Math.max(maxTimeBehind, metric("lag", "lag", SourceMetrics.TIME_BEHIND));
+                minHeadroom = Math.min(minHeadroom, headroom);
+                Thread.sleep(5);
+            }
+            writer.get();
+            assertTrue(maxBehind > 1000, "the task was behind: at most " + maxBehind + " messages");
+            assertTrue(maxTimeBehind > 0, "the task was behind in time");
+            assertTrue(minHeadroom < ring - 1000 * 40, "unread messages took ring space: headroom " + minHeadroom);
+            assertEquals(total, read("lag", total, 0).size());
+            assertEquals(0.0, metric("lag", "lag", SourceMetrics.TIME_BEHIND));
+            assertEquals(ring, metric("lag", "lag", SourceMetrics.HEADROOM_BYTES));
+            assertEquals(0.0, metric("lag", "lag", SourceMetrics.LOST));
+        }
+        connect.deleteConnector("lag");
+    }
+
+    /**
+     * A paused task reads nothing while a writer fills the pool: the backlog is exact, the headroom falls toward 0
+     * (the alarm before the gap), reaches 0 when unread messages are overwritten, and after the resume the task meets
+     * the gap and counts exactly those messages as lost.
+     */
+    @Test
+    void headroomFallsTowardZeroBeforeTheGapThatIsThenCounted() throws Exception {
+        String data = "{\"p\":\"" + "x".repeat(149) + "\"}";
+        int frame = 192; // header 32 + meta 3 (no tags) + 157 data bytes, a multiple of the 8-byte alignment
+        connect.kafka().createTopic("hr", 1);
+        try (Pool pool = createPool("hr", PoolOptions.MIN_SIZE)) {
+            long ring = pool.info().ringCapacity();
+            pool.append(Draft.of(data));
+            startConnector("hr", 1, connectorConfig("hr"));
+            read("hr", 1, 0);
+            awaitMetric("hr", "hr", SourceMetrics.MESSAGES_BEHIND, 0);
+            connect.pauseConnector("hr");
+            connect.assertions().assertConnectorAndExactlyNumTasksArePaused("hr", 1, "hr paused");
+            AppendResult firstUnread = pool.append(Draft.of(data));
+            for (int i = 1; i < 100; i++) {
+                pool.append(Draft.of(data));
+            }
+            assertEquals(100.0, metric("hr", "hr", SourceMetrics.MESSAGES_BEHIND));
+            assertEquals(ring - 100.0 * frame, metric("hr", "hr", SourceMetrics.HEADROOM_BYTES));
+            assertEquals((ring - 100 * frame) / frame, (long) metric("hr", "hr", SourceMetrics.HEADROOM_MESSAGES));
+            long firstMillis = firstUnread.timeNanos() / 1_000_000L;
+            long before = System.currentTimeMillis();
+            double timeBehind = metric("hr", "hr", SourceMetrics.TIME_BEHIND);
+            long after = System.currentTimeMillis();
+            assertTrue(timeBehind >= before - firstMillis && timeBehind <= after - firstMillis,
+                    "time behind " + timeBehind + " between " + (before - firstMillis) + " and " + (after - firstMillis));
+
+            while (metric("hr", "hr", SourceMetrics.HEADROOM_BYTES) >= 2 * frame) {
+                pool.append(Draft.of(data));
+            }
+            assertTrue(metric("hr", "hr", SourceMetrics.HEADROOM_MESSAGES) <= 1, "about to overwrite");
+            assertTrue(pool.info().oldestSeq() <= firstUnread.seq(), "nothing unread overwritten yet");
+            for (int i = 0; i < 3; i++) {
+                pool.append(Draft.of(data));
+            }
+            long oldest = pool.info().oldestSeq();
+            assertTrue(oldest > firstUnread.seq(), "unread messages overwritten");
+            assertEquals(0.0, metric("hr", "hr", SourceMetrics.HEADROOM_BYTES));
+            assertEquals(0.0, metric("hr", "hr", SourceMetrics.HEADROOM_MESSAGES));
+            assertEquals(pool.info().nextSeq() - firstUnread.seq(), metric("hr", "hr", SourceMetrics.MESSAGES_BEHIND));
+            assertEquals(0.0, metric("hr", "hr", SourceMetrics.GAPS));
+
+            connect.resumeConnector("hr");
+            awaitMetric("hr", "hr", SourceMetrics.GAPS, 1);
+            assertEquals(oldest - firstUnread.seq(), metric("hr", "hr", SourceMetrics.LOST));
+            awaitMetric("hr", "hr", SourceMetrics.MESSAGES_BEHIND, 0);
+            assertEquals((double) ring, metric("hr", "hr", SourceMetrics.HEADROOM_BYTES));
+            long newest = pool.info().newestSeq();
+            List<Long> sent = seqs(read("hr", (int) (1 + newest - oldest + 1), 0));
+            List<Long> expected = new ArrayList<>(List.of(1L));
+            expected.addAll(range(oldest, newest));
+            assertEquals(expected, sent);
+        }
+        connect.deleteConnector("hr");
+    }
+
+    /** {@code PUT /connector-plugins/PoolSourceConnector/config/validate} lists the pool files and the fixed choices. */
+    @Test
+    void validationRecommendsThePoolFilesAndTheFixedChoices() throws Exception {
+        Path dir = Files.createDirectories(poolDir.resolve("recommend"));
+        for (String name : List.of("beta", "alpha")) {
+            Pool.create(dir.resolve(name + ".pool"), PoolOptions.ofSize(PoolOptions.MIN_SIZE)).close();
+        }
+        Files.writeString(dir.resolve("notes.txt"), "not a pool");
+        Files.writeString(dir.resolve(".hidden.pool"), "no pool name names this");
+        Map<String, String> config = connectorConfig("alpha", "pool.dir", dir.toString());
+        config.put("name", "recommend");
+        ConfigInfos infos = connect.validateConnectorConfig(PoolSourceConnector.class.getSimpleName(), config);
+        assertEquals(0, infos.errorCount(), infos.toString());
+        Map<String, List<String>> recommended = new HashMap<>();
+        for (ConfigInfo info : infos.configs()) {
+            ConfigValueInfo value = info.configValue();
+            recommended.put(value.name(), value.recommendedValues());
+        }
+        assertEquals(List.of("alpha", "beta"), recommended.get(PoolSourceConfig.POOLS_CONFIG));
+        assertEquals(List.of("continue", "fail"), recommended.get(PoolSourceConfig.ON_GAP_CONFIG));
+        assertEquals(List.of("auto", "bytes", "string", "map"), recommended.get(PoolSourceConfig.VALUE_FORMAT_CONFIG));
+        assertEquals(List.of("pool", "seq", "time", "tags"), recommended.get(PoolSourceConfig.HEADERS_CONFIG));
+        assertEquals(List.of("earliest", "latest"), recommended.get(PoolSourceConfig.START_FROM_CONFIG));
+        assertEquals(List.of(), recommended.get(PoolSourceConfig.STOP_AT_CONFIG));
     }
 }
