@@ -21,6 +21,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigValueInfo;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
@@ -30,6 +31,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -150,6 +154,20 @@ class PoolSinkClusterTest {
                 () -> "pool " + pool + " has " + count(pool) + " messages, expected " + expected);
     }
 
+    /**
+     * A plugin metric of a pool, summed over the connector's tasks, as an operator reads it from the worker's JMX;
+     * 0 while no task has handled a record for the pool.
+     */
+    private static long metric(String connector, String pool, String name) throws Exception {
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        long sum = 0;
+        for (ObjectName n : jmx.queryNames(new ObjectName("kafka.connect:type=plugins,connector=" + connector
+                + ",task=*,pool=" + pool), null)) {
+            sum += ((Number) jmx.getAttribute(n, name)).longValue();
+        }
+        return sum;
+    }
+
     private static JsonNode json(String text) throws Exception {
         return JsonData.MAPPER.readTree(text);
     }
@@ -264,6 +282,10 @@ class PoolSinkClusterTest {
         List<Message> messages = read("levels-pool");
         assertEquals(List.of(1, 3), messages.stream().map(m -> data(m).get("i").asInt()).toList());
         assertEquals(2, messages.size());
+        assertEquals(2, metric("levels", "levels-pool", SinkMetrics.LANDED));
+        assertEquals(3, metric("levels", "levels-pool", SinkMetrics.FILTERED));
+        assertEquals(0, metric("levels", "levels-pool", SinkMetrics.DEAD_LETTERED));
+        assertEquals(0, metric("levels", "levels-pool", SinkMetrics.DUPLICATES));
         connect.deleteConnector("levels");
     }
 
@@ -312,6 +334,9 @@ class PoolSinkClusterTest {
                 messages.stream().map(Message::dataString).toList());
         assertEquals(List.of(0L, 4L, 7L), messages.stream().map(m -> m.origin().offset()).toList());
         assertEquals("RUNNING", connect.connectorStatus("mixed").tasks().get(0).state());
+        assertEquals(3, metric("mixed", "mixed-pool", SinkMetrics.LANDED));
+        assertEquals(5, metric("mixed", "mixed-pool", SinkMetrics.DEAD_LETTERED));
+        assertEquals(0, metric("mixed", "mixed-pool", SinkMetrics.FILTERED));
         connect.deleteConnector("mixed");
     }
 
@@ -366,6 +391,10 @@ class PoolSinkClusterTest {
             TestUtils.waitForCondition(() -> committed("crash", tp) == end, WAIT_MS,
                     () -> tp + " commits up to " + end + ", now " + committed("crash", tp));
         }
+        // The tasks after the resume landed exactly what the pool lacked, and skipped records it held.
+        assertEquals(total - landed, metric("crash", "crash-pool", SinkMetrics.LANDED));
+        long skipped = metric("crash", "crash-pool", SinkMetrics.DUPLICATES);
+        assertTrue(skipped > 0 && skipped <= landed, "duplicates skipped: " + skipped);
         List<Message> messages = read("crash-pool");
         assertEquals(total, messages.size());
         int[] next = new int[partitions];
@@ -619,5 +648,26 @@ class PoolSinkClusterTest {
                 sink("v", "p-${topic}", STRING));
         assertEquals(0, good.errorCount(), good.toString());
         assertNull(connect.connectors().stream().filter("v"::equals).findAny().orElse(null));
+    }
+
+    /** {@code PUT /connector-plugins/PoolSinkConnector/config/validate} offers ${topic} and the pool files. */
+    @Test
+    void validationRecommendsThePoolFilesAndTheDurabilities() throws Exception {
+        Path dir = Files.createDirectories(poolDir.resolve("recommend"));
+        for (String name : List.of("orders", "audit")) {
+            Pool.create(dir.resolve(name + ".pool"), PoolOptions.ofSize(PoolOptions.MIN_SIZE)).close();
+        }
+        Files.writeString(dir.resolve("readme.txt"), "not a pool");
+        Map<String, String> props = sink("v", "${topic}", STRING);
+        props.put("pool.dir", dir.toString());
+        ConfigInfos infos = connect.validateConnectorConfig(PoolSinkConnector.class.getSimpleName(), props);
+        assertEquals(0, infos.errorCount(), infos.toString());
+        Map<String, List<String>> recommended = new HashMap<>();
+        for (ConfigInfo info : infos.configs()) {
+            ConfigValueInfo value = info.configValue();
+            recommended.put(value.name(), value.recommendedValues());
+        }
+        assertEquals(List.of("${topic}", "audit", "orders"), recommended.get(PoolSinkConfig.POOL_CONFIG));
+        assertEquals(List.of("fast", "flush"), recommended.get(PoolSinkConfig.DURABILITY_CONFIG));
     }
 }
