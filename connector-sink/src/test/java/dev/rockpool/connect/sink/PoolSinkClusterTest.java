@@ -653,20 +653,16 @@ class PoolSinkClusterTest {
     /** {@code PUT /connector-plugins/PoolSinkConnector/config/validate} offers ${topic} and the pool files. */
     @Test
     void validationRecommendsThePoolFilesAndTheDurabilities() throws Exception {
-        Path dir = Files.createDirectories(poolDir.resolve("recommend"));
-        for (String name : List.of("orders", "audit")) {
-            Pool.create(dir.resolve(name + ".pool"), PoolOptions.ofSize(PoolOptions.MIN_SIZE)).close();
-        }
-        Files.writeString(dir.resolve("readme.txt"), "not a pool");
+        PoolDirectory dir = new PoolDirectory(poolDir.resolve("recommend"));
+        dir.create("orders", PoolOptions.ofSize(PoolOptions.MIN_SIZE)).close();
+        dir.create("audit", PoolOptions.ofSize(PoolOptions.MIN_SIZE)).close();
+        Files.writeString(dir.dir().resolve("readme.txt"), "not a pool");
         Map<String, String> props = sink("v", "${topic}", STRING);
-        props.put("pool.dir", dir.toString());
+        props.put("pool.dir", dir.dir().toString());
         ConfigInfos infos = connect.validateConnectorConfig(PoolSinkConnector.class.getSimpleName(), props);
         assertEquals(0, infos.errorCount(), infos.toString());
-        Map<String, List<String>> recommended = new HashMap<>();
-        for (ConfigInfo info : infos.configs()) {
-            ConfigValueInfo value = info.configValue();
-            recommended.put(value.name(), value.recommendedValues());
-        }
+        Map<String, List<String>> recommended = infos.configs().stream().map(ConfigInfo::configValue)
+                .collect(Collectors.toMap(ConfigValueInfo::name, ConfigValueInfo::recommendedValues));
         assertEquals(List.of("${topic}", "audit", "orders"), recommended.get(PoolSinkConfig.POOL_CONFIG));
         assertEquals(List.of("fast", "flush"), recommended.get(PoolSinkConfig.DURABILITY_CONFIG));
     }

@@ -615,11 +615,8 @@ class PoolSourceClusterTest {
         config.put("name", "recommend");
         ConfigInfos infos = connect.validateConnectorConfig(PoolSourceConnector.class.getSimpleName(), config);
         assertEquals(0, infos.errorCount(), infos.toString());
-        Map<String, List<String>> recommended = new HashMap<>();
-        for (ConfigInfo info : infos.configs()) {
-            ConfigValueInfo value = info.configValue();
-            recommended.put(value.name(), value.recommendedValues());
-        }
+        Map<String, List<String>> recommended = infos.configs().stream().map(ConfigInfo::configValue)
+                .collect(Collectors.toMap(ConfigValueInfo::name, ConfigValueInfo::recommendedValues));
         assertEquals(List.of("alpha", "beta"), recommended.get(PoolSourceConfig.POOLS_CONFIG));
         assertEquals(List.of("continue", "fail"), recommended.get(PoolSourceConfig.ON_GAP_CONFIG));
         assertEquals(List.of("auto", "bytes", "string", "map"), recommended.get(PoolSourceConfig.VALUE_FORMAT_CONFIG));
