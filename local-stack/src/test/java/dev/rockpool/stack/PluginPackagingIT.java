@@ -143,6 +143,31 @@ class PluginPackagingIT {
                 className + " loaded by " + desc.loader());
     }
 
+    /** What a Confluent Hub listing shows beside the name: the source and docs, who supports it, the license. */
+    private static void assertListingFields(JsonNode manifest) {
+        for (String text : List.of("title", "description")) {
+            assertFalse(manifest.path(text).asText().isBlank(), text);
+        }
+        for (String url : List.of("source_url", "documentation_url")) {
+            assertTrue(manifest.path(url).asText().startsWith("https://"), url + ": " + manifest.path(url));
+        }
+        assertEquals("organization", manifest.path("owner").path("type").asText());
+        JsonNode support = manifest.path("support");
+        assertFalse(support.path("provider_name").asText().isBlank(), "support.provider_name: " + support);
+        assertFalse(support.path("summary").asText().isBlank(), "support.summary: " + support);
+        assertTrue(support.path("url").asText().startsWith("https://"), "support.url: " + support);
+        JsonNode license = manifest.path("license");
+        assertTrue(license.isArray() && license.size() == 1, "one license: " + license);
+        assertEquals("Apache License, Version 2.0", license.get(0).path("name").asText());
+        assertTrue(license.get(0).path("url").asText().startsWith("https://"), "license url: " + license);
+        Set<String> tags = new TreeSet<>();
+        manifest.path("tags").forEach(t -> tags.add(t.asText()));
+        assertTrue(tags.containsAll(Set.of("jq", "journald", "edge")), "tags " + tags);
+        String kafka = "Kafka Connect " + Scripts.required("kafka.version") + " or newer";
+        assertTrue(manifest.path("requirements").toString().contains(kafka), "requirements: " + manifest);
+        assertTrue(manifest.path("features").path("single_message_transforms").asBoolean(), "features");
+    }
+
     @Test
     void zipIsConfluentHubShaped() throws IOException {
         Path zip = Path.of(Scripts.required("rockpool.plugin.zip"));
@@ -157,6 +182,7 @@ class PluginPackagingIT {
             Set<String> componentTypes = new TreeSet<>();
             manifest.path("component_types").forEach(t -> componentTypes.add(t.asText()));
             assertEquals(Set.of("source", "sink", "transform"), componentTypes);
+            assertListingFields(manifest);
             Set<String> zipJars = archive.stream().map(ZipEntry::getName)
                     .filter(n -> n.startsWith(root + "lib/") && n.endsWith(".jar"))
                     .map(n -> n.substring((root + "lib/").length()))

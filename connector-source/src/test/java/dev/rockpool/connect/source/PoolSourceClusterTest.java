@@ -571,7 +571,7 @@ class PoolSourceClusterTest {
             double timeBehind = metric("hr", "hr", SourceMetrics.TIME_BEHIND);
             long after = System.currentTimeMillis();
             assertTrue(timeBehind >= before - firstMillis && timeBehind <= after - firstMillis,
-                    "time behind " + timeBehind + " between " + (before - firstMillis) + " and " + (after - firstMillis));
+                    timeBehind + " ms behind " + firstMillis + ", read between " + before + " and " + after);
 
             while (metric("hr", "hr", SourceMetrics.HEADROOM_BYTES) >= 2 * frame) {
                 pool.append(Draft.of(data));
@@ -602,7 +602,7 @@ class PoolSourceClusterTest {
         connect.deleteConnector("hr");
     }
 
-    /** {@code PUT /connector-plugins/PoolSourceConnector/config/validate} lists the pool files and the fixed choices. */
+    /** {@code PUT /connector-plugins/PoolSourceConnector/config/validate} lists the pool files and fixed choices. */
     @Test
     void validationRecommendsThePoolFilesAndTheFixedChoices() throws Exception {
         Path dir = Files.createDirectories(poolDir.resolve("recommend"));
