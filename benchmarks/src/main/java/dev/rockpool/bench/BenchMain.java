@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +37,7 @@ import java.util.Set;
  *
  * <pre>
  * BenchMain [--quick] [--json FILE] [--markdown FILE] [--chart FILE] [--cli PATH]
- *           [--only jmh,follow,e2e,cli,transforms]
+ *           [--only jmh,follow,e2e,cli,transforms,wan]
  *           [--jmh REGEX] [--messages N] [--profile DIR]
  * </pre>
  * {@code --profile DIR} records a JFR profile of every end-to-end case (broker, worker and connector share this JVM)
@@ -56,7 +57,7 @@ public final class BenchMain {
     private Path markdownFile;
     private Path chartFile;
     private Path cli;
-    private Set<String> only = Set.of("jmh", "follow", "e2e", "cli");
+    private Set<String> only = Set.of("jmh", "follow", "e2e", "cli", "wan");
     private boolean jmhIncludeGiven;
     private String jmhInclude =
             "dev\\.rockpool\\.bench\\.jmh\\.(AppendBenchmark|WriterBenchmark|ReadBenchmark|JqTransformsBenchmark)\\.";
@@ -74,7 +75,7 @@ public final class BenchMain {
         } catch (IllegalArgumentException e) {
             System.err.println("rockpool-bench: " + e.getMessage());
             System.err.println("usage: rockpool-bench [--quick] [--json FILE] [--markdown FILE] [--chart FILE]"
-                    + " [--cli PATH] [--only jmh,follow,e2e,cli,transforms] [--jmh REGEX] [--messages N]"
+                    + " [--cli PATH] [--only jmh,follow,e2e,cli,transforms,wan] [--jmh REGEX] [--messages N]"
                     + " [--profile DIR]");
             System.exit(2);
         }
@@ -101,8 +102,9 @@ public final class BenchMain {
             }
         }
         for (String part : only) {
-            if (!Set.of("jmh", "follow", "e2e", "cli", "transforms").contains(part)) {
-                throw new IllegalArgumentException("--only " + part + ": expected jmh, follow, e2e, cli or transforms");
+            if (!Set.of("jmh", "follow", "e2e", "cli", "transforms", "wan").contains(part)) {
+                throw new IllegalArgumentException("--only " + part + ": expected jmh, follow, e2e, cli, transforms "
+                        + "or wan");
             }
         }
         if (only.contains("transforms") && !only.contains("jmh") && !jmhIncludeGiven) {
@@ -172,7 +174,7 @@ public final class BenchMain {
             if (only.contains("follow")) {
                 runFollow(results, work);
             }
-            if (only.contains("e2e") || only.contains("cli") || only.contains("transforms")) {
+            if (!Collections.disjoint(only, Set.of("e2e", "cli", "transforms", "wan"))) {
                 runEndToEnd(results, work);
             }
         } finally {
@@ -273,6 +275,36 @@ public final class BenchMain {
                     results.e2e.put(f.name(), f);
                 }
             }
+            if (only.contains("wan")) {
+                runWan(results, e2e);
+            }
+        }
+    }
+
+    /**
+     * The WAN edge cases: journald-like entries shipped with each compression codec. Every codec runs twice and the
+     * second round counts, so none of them pays for the JIT (or for loading a native codec) in its figures.
+     */
+    private void runWan(BenchMain.Results results, EndToEnd e2e) throws Exception {
+        int count = quick ? 50_000 : 200_000;
+        System.out.println("# WAN edge: " + count + " journald-like entries per codec");
+        WanCompression wan = new WanCompression(e2e, count);
+        wan.fillPool();
+        for (int round = 1; round <= 2; round++) {
+            for (String codec : WanCompression.CODECS) {
+                try {
+                    WanCompression.Result r = wan.run(codec, round);
+                    System.out.printf(Locale.ROOT, "#   round %d %-5s %10.0f msg/s  wire %6.0f B/msg  topic %6.0f B/msg"
+                            + "  (JSON %4.0f B)%n", round, codec, r.rate(), r.wireBytes(), r.topicBytes(),
+                            r.jsonBytes());
+                    if (round == 2) {
+                        results.wan.put(codec, r);
+                    }
+                } catch (Exception | Error e) {
+                    System.out.println("#   FAILED: " + codec + ": " + e);
+                    e.printStackTrace(System.out);
+                }
+            }
         }
     }
 
@@ -344,6 +376,8 @@ public final class BenchMain {
         final Map<String, double[]> jmh = new LinkedHashMap<>();
         final Map<String, FollowLatency.Result> follow = new LinkedHashMap<>();
         final Map<String, EndToEnd.Figure> e2e = new LinkedHashMap<>();
+        /** Codec → the WAN edge figures. */
+        final Map<String, WanCompression.Result> wan = new LinkedHashMap<>();
 
         /** A JMH score, or NaN if that case did not run. */
         double score(String key) {

@@ -131,10 +131,12 @@ public final class EndToEnd implements AutoCloseable {
      * {@code Values.convertToString} copy of every header).
      */
     public Figure rockpoolSourceRecommended() throws Exception {
-        return sourceFromPool("source rockpool, recommended", "rockpool-source-recommended",
-                Map.of("producer.override.batch.size", "262144",
-                        "header.converter", "org.apache.kafka.connect.storage.StringConverter"));
+        return sourceFromPool("source rockpool, recommended", "rockpool-source-recommended", RECOMMENDED);
     }
+
+    /** The source settings config-examples recommends (see {@link #rockpoolSourceRecommended()}). */
+    static final Map<String, String> RECOMMENDED = Map.of("producer.override.batch.size", "262144",
+            "header.converter", "org.apache.kafka.connect.storage.StringConverter");
 
     private Figure sourceFromPool(String name, String connector, Map<String, String> extra) throws Exception {
         fillPool("source", count);
@@ -142,7 +144,8 @@ public final class EndToEnd implements AutoCloseable {
         return timeConnector(name, connector, config, endOffset(connector), count);
     }
 
-    private Map<String, String> sourceConfig(String topic, String pool, Map<String, String> extra) {
+    /** The source connector's config streaming {@code pool} to {@code topic} (created here), plus {@code extra}. */
+    Map<String, String> sourceConfig(String topic, String pool, Map<String, String> extra) {
         connect.kafka().createTopic(topic, 1);
         Map<String, String> config = new HashMap<>();
         config.put("connector.class", "dev.rockpool.connect.source.PoolSourceConnector");
@@ -423,6 +426,15 @@ public final class EndToEnd implements AutoCloseable {
 
     private Figure timeConnector(String name, String connector, Map<String, String> config, LongSupplier progress,
                                  int count) throws InterruptedException {
+        return timeConnector(name, connector, config, progress, count, () -> { });
+    }
+
+    /**
+     * Creates the connector, times it until {@code progress} reaches {@code count}, runs {@code beforeDelete} (to read
+     * what the connector's clients measured while they are still open), and deletes it.
+     */
+    Figure timeConnector(String name, String connector, Map<String, String> config, LongSupplier progress,
+                         int count, Runnable beforeDelete) throws InterruptedException {
         long start = System.nanoTime();
         connect.configureConnector(connector, config);
         long first = 0;
@@ -444,11 +456,12 @@ public final class EndToEnd implements AutoCloseable {
         if (first == 0) {
             first = start;
         }
+        beforeDelete.run();
         connect.deleteConnector(connector);
         return new Figure(name, count, rate(n - firstCount, end - first), (end - start) / 1e9);
     }
 
-    private LongSupplier endOffset(String topic) {
+    LongSupplier endOffset(String topic) {
         TopicPartition tp = new TopicPartition(topic, 0);
         return () -> {
             try {
@@ -458,6 +471,21 @@ public final class EndToEnd implements AutoCloseable {
                 throw new IllegalStateException("cannot read the end offset of " + topic, e);
             }
         };
+    }
+
+    /** The cluster, for cases of their own that share it ({@link WanCompression}). */
+    EmbeddedConnectCluster cluster() {
+        return connect;
+    }
+
+    /** The one admin client of the run. */
+    Admin admin() {
+        return admin;
+    }
+
+    /** The pool directory of the run. */
+    Path poolDir() {
+        return poolDir;
     }
 
     private static double rate(long messages, long nanos) {

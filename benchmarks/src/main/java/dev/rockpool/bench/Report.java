@@ -40,9 +40,11 @@ final class Report {
         engineFigures();
         jqFigures();
         otherFigures(r);
+        wanFigures(r);
         engineRatios();
         jqRatios();
         otherRatios(r);
+        wanRatios(r);
     }
 
     /** The JMH scores, by message size. */
@@ -100,6 +102,39 @@ final class Report {
                     : f.name().startsWith("sink") ? "sink: topic → pool/file" : "CLI ingest";
             figures.add(new Figure(g, f.name() + " (" + f.messages() + " msgs, wall "
                     + String.format(Locale.ROOT, "%.1f s", f.wallSeconds()) + ")", f.rate(), "msg/s"));
+        }
+    }
+
+    /** A WAN uplink's speed, to show what the bytes per message mean: 10 Mbit/s, in bytes per second. */
+    static final double UPLINK_BYTES_PER_SECOND = 10e6 / 8;
+
+    /** Per codec: the source's rate, bytes per message on the wire and in the topic, what a 10 Mbit/s link carries. */
+    private void wanFigures(BenchMain.Results r) {
+        for (WanCompression.Result w : r.wan.values()) {
+            String g = "WAN edge: journald-like JSON (" + w.messages() + " msgs, "
+                    + String.format(Locale.ROOT, "%.0f", w.jsonBytes()) + " B each on average), compression.type="
+                    + w.codec();
+            figures.add(new Figure(g, "source rockpool, recommended (wall "
+                    + String.format(Locale.ROOT, "%.1f s", w.wallSeconds()) + ")", w.rate(), "msg/s"));
+            figures.add(new Figure(g, "bytes on the wire per message (producer outgoing-byte-total)", w.wireBytes(),
+                    "B"));
+            figures.add(new Figure(g, "bytes in the topic per message (log size)", w.topicBytes(), "B"));
+            figures.add(new Figure(g, "messages a 10 Mbit/s uplink carries", UPLINK_BYTES_PER_SECOND / w.wireBytes(),
+                    "msg/s"));
+        }
+    }
+
+    /** Each codec against none: bytes saved on the wire, and what compressing costs the task's rate. */
+    private void wanRatios(BenchMain.Results r) {
+        WanCompression.Result none = r.wan.get("none");
+        for (WanCompression.Result w : r.wan.values()) {
+            if (none == null || w == none) {
+                continue;
+            }
+            ratios.add(new Ratio("WAN: wire bytes none / " + w.codec(), none.wireBytes() / w.wireBytes(), Double.NaN,
+                    false, "how many times fewer bytes cross the link"));
+            ratios.add(new Ratio("WAN: source rate " + w.codec() + " / none", w.rate() / none.rate(), Double.NaN,
+                    false, "what compressing costs the task, on a LAN"));
         }
     }
 
@@ -217,6 +252,9 @@ final class Report {
     static String format(double v, String unit) {
         if (Double.isNaN(v)) {
             return "—";
+        }
+        if (unit.equals("B")) {
+            return String.format(Locale.ROOT, "%.0f B", v);
         }
         if (unit.equals("ns")) {
             return v >= 1e6 ? String.format(Locale.ROOT, "%.2f ms", v / 1e6)

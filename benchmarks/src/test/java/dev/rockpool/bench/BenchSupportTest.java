@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The pieces the benchmarks rely on to measure the right thing; no timing is asserted. */
 class BenchSupportTest {
@@ -22,6 +23,26 @@ class BenchSupportTest {
             }
         }
         assertThrows(IllegalArgumentException.class, () -> Payloads.json(20, 123_456_789L));
+    }
+
+    /** The WAN benchmark's entries: compact JSON objects like journalctl's, the same bytes for the same number. */
+    @Test
+    void journalEntriesAreCompactObjectsLikeJournalctlPrints() throws Exception {
+        java.util.Set<String> services = new java.util.TreeSet<>();
+        long total = 0;
+        for (long i = 0; i < 2000; i++) {
+            byte[] entry = JournalEntries.entry(i);
+            assertArrayEquals(entry, JsonData.parse(entry).bytes(), "compact");
+            assertArrayEquals(entry, JournalEntries.entry(i), "deterministic");
+            var tree = JsonData.MAPPER.readTree(entry);
+            assertEquals("edge-gw-07", tree.get("_HOSTNAME").asText());
+            assertTrue(tree.get("MESSAGE").asText().length() > 20, tree.toString());
+            assertTrue(entry.length >= 500 && entry.length <= 1600, entry.length + ": " + tree);
+            services.add(tree.get("SYSLOG_IDENTIFIER").asText());
+            total += entry.length;
+        }
+        assertEquals(8, services.size(), services.toString());
+        assertTrue(total / 2000 >= 700 && total / 2000 <= 1300, "average " + total / 2000);
     }
 
     @Test
