@@ -294,7 +294,7 @@ public final class BenchMain {
             for (String codec : WanCompression.CODECS) {
                 try {
                     WanCompression.Result r = wan.run(codec, round);
-                    System.out.printf(Locale.ROOT, "#   round %d %-5s %10.0f msg/s  wire %6.0f B/msg  topic %6.0f B/msg"
+                    System.out.printf(Locale.ROOT, "#   round %d %-5s %10.0f msg/s  wire %7.1f B/msg  topic %7.1f B/msg"
                             + "  (JSON %4.0f B)%n", round, codec, r.rate(), r.wireBytes(), r.topicBytes(),
                             r.jsonBytes());
                     if (round == 2) {
@@ -302,6 +302,27 @@ public final class BenchMain {
                     }
                 } catch (Exception | Error e) {
                     System.out.println("#   FAILED: " + codec + ": " + e);
+                    e.printStackTrace(System.out);
+                }
+            }
+        }
+        runWanLive(results, wan);
+    }
+
+    /** Live traffic at a steady rate, caught up: each codec with Kafka's default linger.ms and with 500 ms. */
+    private void runWanLive(BenchMain.Results results, WanCompression wan) {
+        int rate = 2_000;
+        int count = quick ? 4_000 : 20_000;
+        System.out.println("# WAN edge, live: " + count + " entries at " + rate + "/s per case");
+        for (int linger : new int[] {5, 500}) {
+            for (String codec : WanCompression.CODECS) {
+                try {
+                    WanCompression.Live r = wan.live(codec, linger, rate, count);
+                    System.out.printf(Locale.ROOT, "#   linger.ms=%-3d %-5s wire %7.1f B/msg  %6.1f records/batch%n",
+                            linger, codec, r.wireBytes(), r.recordsPerBatch());
+                    results.wanLive.add(r);
+                } catch (Exception | Error e) {
+                    System.out.println("#   FAILED: live " + codec + " linger.ms=" + linger + ": " + e);
                     e.printStackTrace(System.out);
                 }
             }
@@ -376,8 +397,10 @@ public final class BenchMain {
         final Map<String, double[]> jmh = new LinkedHashMap<>();
         final Map<String, FollowLatency.Result> follow = new LinkedHashMap<>();
         final Map<String, EndToEnd.Figure> e2e = new LinkedHashMap<>();
-        /** Codec → the WAN edge figures. */
+        /** Codec → the WAN edge figures of a backlog. */
         final Map<String, WanCompression.Result> wan = new LinkedHashMap<>();
+        /** The WAN edge figures of live traffic. */
+        final List<WanCompression.Live> wanLive = new ArrayList<>();
 
         /** A JMH score, or NaN if that case did not run. */
         double score(String key) {

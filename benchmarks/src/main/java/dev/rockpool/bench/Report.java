@@ -41,6 +41,7 @@ final class Report {
         jqFigures();
         otherFigures(r);
         wanFigures(r);
+        wanLiveFigures(r);
         engineRatios();
         jqRatios();
         otherRatios(r);
@@ -124,6 +125,16 @@ final class Report {
         }
     }
 
+    /** Live traffic: bytes per message on the wire per codec and linger.ms. */
+    private void wanLiveFigures(BenchMain.Results r) {
+        for (WanCompression.Live w : r.wanLive) {
+            String g = "WAN edge, live: " + w.messages() + " journald-like entries at " + w.rate() + "/s, caught up";
+            figures.add(new Figure(g, "compression.type=" + w.codec() + ", linger.ms=" + w.lingerMs() + ": bytes "
+                    + "on the wire per message (" + String.format(Locale.ROOT, "%.1f", w.recordsPerBatch())
+                    + " records per batch)", w.wireBytes(), "B"));
+        }
+    }
+
     /** Each codec against none: bytes saved on the wire, and what compressing costs the task's rate. */
     private void wanRatios(BenchMain.Results r) {
         WanCompression.Result none = r.wan.get("none");
@@ -134,7 +145,7 @@ final class Report {
             ratios.add(new Ratio("WAN: wire bytes none / " + w.codec(), none.wireBytes() / w.wireBytes(), Double.NaN,
                     false, "how many times fewer bytes cross the link"));
             ratios.add(new Ratio("WAN: source rate " + w.codec() + " / none", w.rate() / none.rate(), Double.NaN,
-                    false, "what compressing costs the task, on a LAN"));
+                    false, "compressing on the task's thread, broker in the same JVM"));
         }
     }
 
@@ -263,7 +274,7 @@ final class Report {
         if (v >= 1e6) {
             return String.format(Locale.ROOT, "%.2f M %s", v / 1e6, unit);
         }
-        return String.format(Locale.ROOT, "%.0f k %s", v / 1e3, unit);
+        return String.format(Locale.ROOT, v >= 1e4 ? "%.0f k %s" : "%.2f k %s", v / 1e3, unit);
     }
 
     void printTable(PrintStream out) {

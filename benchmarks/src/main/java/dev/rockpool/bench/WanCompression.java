@@ -16,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * What compressing the source connector's producer buys at a WAN edge. A pool holds {@code count} journald-like
@@ -30,6 +32,8 @@ import java.util.concurrent.TimeUnit;
  *   the producer's compression ({@code compression.type=producer}), so consumers fetch the same compressed
  *   batches.</li>
  * </ul>
+ * A backlog fills 256 KiB batches, the best case for compression. {@link #live} measures the other case: the task
+ * caught up and a host writing at a steady rate, where a batch holds what arrives within {@code linger.ms}.
  */
 final class WanCompression {
     /** The codecs compared. */
@@ -38,6 +42,10 @@ final class WanCompression {
     /** One codec's figures; bytes are per message. */
     record Result(String codec, long messages, double rate, double wallSeconds, double jsonBytes, double wireBytes,
                   double topicBytes) {
+    }
+
+    /** Live traffic: bytes per message on the wire, and records per produce request (one batch per request). */
+    record Live(String codec, int lingerMs, int rate, long messages, double wireBytes, double recordsPerBatch) {
     }
 
     private final EndToEnd e2e;
@@ -84,20 +92,55 @@ final class WanCompression {
         Map<String, String> config = e2e.sourceConfig(connector, "journal", extra);
         double[] wire = new double[1];
         EndToEnd.Figure f = e2e.timeConnector("source rockpool, journald JSON, " + codec, connector, config,
-                e2e.endOffset(connector), count, () -> wire[0] = producerBytesSent(connector));
+                e2e.endOffset(connector), count, () -> wire[0] = producerMetric(connector, "outgoing-byte-total"));
         return new Result(codec, count, f.rate(), f.wallSeconds(), jsonBytes, wire[0] / count,
                 (double) topicBytes(connector) / count);
     }
 
-    /** {@code outgoing-byte-total} of the connector's (only) task's producer. */
-    private static double producerBytesSent(String connector) {
+    /**
+     * A host writing {@code rate} entries per second to a pool the task follows, caught up: {@code count} entries
+     * shipped with {@code codec} and the producer's {@code linger.ms} (Kafka's default is 5 ms).
+     */
+    Live live(String codec, int lingerMs, int rate, int count) throws Exception {
+        String connector = "live-" + codec + "-" + lingerMs;
+        Pool.create(e2e.poolDir().resolve(connector + ".pool"), PoolOptions.ofSize(PoolOptions.DEFAULT_SIZE)).close();
+        Map<String, String> extra = new HashMap<>(EndToEnd.RECOMMENDED);
+        extra.put("producer.override.compression.type", codec);
+        extra.put("producer.override.linger.ms", Integer.toString(lingerMs));
+        e2e.cluster().configureConnector(connector, e2e.sourceConfig(connector, connector, extra));
+        e2e.cluster().assertions().assertConnectorAndExactlyNumTasksAreRunning(connector, 1, connector + " runs");
+        LongSupplier delivered = e2e.endOffset(connector);
+        try (Pool pool = Pool.open(e2e.poolDir().resolve(connector + ".pool"))) {
+            long start = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                long due = start + i * 1_000_000_000L / rate;
+                for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                    LockSupport.parkNanos(wait);
+                }
+                pool.append(new Draft(List.of(), null, JsonData.trusted(JournalEntries.entry(i))));
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (delivered.getAsLong() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(connector + ": " + delivered.getAsLong() + " of " + count);
+            }
+            Thread.sleep(10);
+        }
+        Live live = new Live(codec, lingerMs, rate, count, producerMetric(connector, "outgoing-byte-total") / count,
+                producerMetric(connector, "records-per-request-avg"));
+        e2e.cluster().deleteConnector(connector);
+        return live;
+    }
+
+    /** A metric of the connector's (only) task's producer, while it is open. */
+    private static double producerMetric(String connector, String attribute) {
         try {
             ObjectName name = new ObjectName("kafka.producer:type=producer-metrics,client-id=connector-producer-"
                     + connector + "-0");
-            return ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(name, "outgoing-byte-total"))
-                    .doubleValue();
+            return ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(name, attribute)).doubleValue();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot read the producer metrics of " + connector, e);
+            throw new IllegalStateException("cannot read " + attribute + " of the producer of " + connector, e);
         }
     }
 
