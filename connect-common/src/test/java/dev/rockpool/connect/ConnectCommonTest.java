@@ -63,6 +63,38 @@ class ConnectCommonTest {
     }
 
     @Test
+    void choicesValidateInAnyCaseAndRecommendAFreshListEachTime() {
+        Choices choices = Choices.of(ConfigDef.Importance.class);
+        assertEquals(java.util.List.of("high", "medium", "low"), choices.values());
+        assertDoesNotThrow(() -> choices.validator().ensureValid("k", "HIGH"));
+        ConfigException e = assertThrows(ConfigException.class, () -> choices.validator().ensureValid("k", "top"));
+        assertTrue(e.getMessage().contains("expected one of high, medium, low"), e.getMessage());
+        assertEquals("[high, medium, low]", choices.validator().toString());
+        // ConfigDef.validate narrows the list it gets in place: a recommender must hand out a new one.
+        choices.validValues("k", Map.of()).clear();
+        assertEquals(java.util.List.of("high", "medium", "low"), choices.validValues("k", Map.of()));
+    }
+
+    @Test
+    void poolsAreRecommendedFromThePoolFilesOfPoolDir(@TempDir Path tmp) throws Exception {
+        for (String file : new String[] {"b.pool", "a.pool", ".hidden.pool", "notes.txt"}) {
+            Files.writeString(tmp.resolve(file), "x");
+        }
+        Files.createDirectory(tmp.resolve("dir.pool"));
+        ConfigDef.Recommender recommender = PoolDirConfig.poolsRecommender("${topic}");
+        assertEquals(java.util.List.of("${topic}", "a", "b"),
+                recommender.validValues("pool", Map.of(PoolDirConfig.POOL_DIR_CONFIG, tmp.toString())));
+        assertEquals(java.util.List.of("${topic}"), recommender.validValues("pool",
+                Map.of(PoolDirConfig.POOL_DIR_CONFIG, tmp.resolve("missing").toString())));
+        ConfigDef def = PoolDirConfig.define(new ConfigDef(), "Pool", 1).define("pools", ConfigDef.Type.LIST, "",
+                ConfigDef.Importance.HIGH, "Pools", "Pool", 2, ConfigDef.Width.LONG, "Pools",
+                PoolDirConfig.poolsRecommender());
+        Map<String, org.apache.kafka.common.config.ConfigValue> values = new java.util.HashMap<>();
+        def.validate(Map.of(PoolDirConfig.POOL_DIR_CONFIG, tmp.toString())).forEach(v -> values.put(v.name(), v));
+        assertEquals(java.util.List.of("a", "b"), values.get("pools").recommendedValues());
+    }
+
+    @Test
     void checkFindsAStaleSectionAndRewritesItWhenAsked(@TempDir Path tmp) throws Exception {
         ConfigDef def = new ConfigDef().define("a.key", ConfigDef.Type.INT, 1, ConfigDef.Importance.LOW, "A", "G", 1,
                 ConfigDef.Width.SHORT, "A");
