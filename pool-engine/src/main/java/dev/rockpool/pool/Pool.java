@@ -695,8 +695,9 @@ public final class Pool implements AutoCloseable {
      */
     public Backlog backlog(long readerSeq) {
         checkOpen();
-        // State before positions: a next seq read first never counts a message the tail read after it does not
-        // publish; a head read after the tail may be newer, which the frame read below notices.
+        // A writer stores next seq before it publishes the tail, so unread may count messages about to be published:
+        // the frame read below then finds none, and the reader is where the tail is. The snapshot is not atomic;
+        // a head that passed the frame while it was read is noticed below.
         long nextSeq = map.stateLong(NEXT_SEQ_OFFSET);
         long count = map.stateLong(COUNT_OFFSET);
         long unread = Math.max(0, nextSeq - readerSeq);
