@@ -1,12 +1,9 @@
 package dev.rockpool.pool;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.rockpool.pool.testing.PoolFile;
+
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,29 +42,15 @@ final class PoolTesting {
     }
 
     static void writeLong(Path file, long offset, long value) {
-        write(file, offset, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, value));
+        PoolFile.putLong(file, offset, value);
     }
 
     static ByteBuffer read(Path file, long offset, int length) {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
-            while (b.hasRemaining() && ch.read(b, offset + b.position()) > 0) {
-                // until full or end of file
-            }
-            return b;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return PoolFile.read(file, offset, length);
     }
 
     static void write(Path file, long offset, ByteBuffer bytes) {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            while (bytes.hasRemaining()) {
-                ch.write(bytes, offset + bytes.position());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        PoolFile.write(file, offset, bytes);
     }
 
     static long tail(Path file) {
