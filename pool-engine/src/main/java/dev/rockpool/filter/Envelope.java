@@ -70,27 +70,31 @@ public final class Envelope {
         return node;
     }
 
-    /** The data of a message as a tree. */
+    /** The data of a message as a tree; Corrupt (seq and offset) for a forged frame (see {@link Message#dataTree}). */
     public static JsonNode data(Message m) {
-        try {
-            return JsonData.MAPPER.readTree(m.payloadArray(), m.dataOffset(), m.dataLength());
-        } catch (IOException e) {
-            throw new PoolException(ErrorKind.CORRUPT, "stored data of seq " + m.seq() + " is not JSON: "
-                    + e.getMessage());
-        }
+        return m.dataTree();
     }
 
-    /** Writes the compact envelope without parsing the data: the stored bytes are copied as they are. */
+    /**
+     * Writes the compact envelope without building a tree: the stored data bytes are copied as they are, after one
+     * streaming check that they are a JSON object in UTF-8 ({@link Message#checkData}). Everything that can fail on a
+     * damaged or forged frame (data, tags, origin) is checked before the first byte is written, so a Corrupt error
+     * never leaves half an envelope in {@code out}; nothing here flushes {@code out}.
+     */
     public static void write(Message m, OutputStream out) throws IOException {
+        m.checkData();
+        List<String> tags = m.tags();
+        Origin origin = m.origin();
         out.write(SEQ_FIELD);
         out.write(Long.toString(m.seq()).getBytes(StandardCharsets.US_ASCII));
         out.write(TIME_FIELD);
         out.write(TimeFormat.format(m.timeNanos()).getBytes(StandardCharsets.US_ASCII));
         out.write(META_FIELD);
-        if (m.origin() != null || !writePlainTags(m.tags(), out)) {
+        if (origin != null || !writePlainTags(tags, out)) {
             try (JsonGenerator g = JsonData.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
                 g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-                writeMeta(g, m.tags(), m.origin());
+                g.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+                writeMeta(g, tags, origin);
             }
         }
         out.write(DATA_FIELD);

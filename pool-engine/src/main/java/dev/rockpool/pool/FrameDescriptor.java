@@ -1,5 +1,7 @@
 package dev.rockpool.pool;
 
+import java.nio.file.Path;
+
 /**
  * Layout of a frame in the ring: a {@link #FRAME_HEADER_LENGTH}-byte header, then the payload (meta section, then the
  * data JSON), padded to {@link #ALIGNMENT}. Frames never wrap: when the space left before the physical end of the
@@ -48,16 +50,20 @@ public final class FrameDescriptor {
     /** int: bytes of the meta section at the start of the payload. */
     public static final int META_LENGTH_OFFSET = 28;
 
-    /**
-     * The shortest message frame, before alignment: the header, the 3-byte meta of a message without tags or origin,
-     * and the data {@code {}}.
-     */
-    public static final int MIN_MESSAGE_LENGTH = FRAME_HEADER_LENGTH + 5;
-
     /** A frame holding a message. */
     public static final int TYPE_MESSAGE = 1;
     /** A frame filling the end of the ring; readers skip it. */
     public static final int TYPE_PADDING = 2;
+
+    /** The shortest meta section: a tag count of 0 and the has-origin byte. */
+    public static final int MIN_META_LENGTH = 3;
+    /** The shortest data: {@code {}}. */
+    public static final int MIN_DATA_LENGTH = 2;
+    /**
+     * The shortest message frame, before alignment: the header, the 3-byte meta of a message without tags or origin,
+     * and the data {@code {}}.
+     */
+    public static final int MIN_MESSAGE_LENGTH = FRAME_HEADER_LENGTH + MIN_META_LENGTH + MIN_DATA_LENGTH;
 
     private FrameDescriptor() {
     }
@@ -67,17 +73,69 @@ public final class FrameDescriptor {
         return (type == TYPE_PADDING ? FRAME_HEADER_LENGTH : length) - CHECKED_OFFSET;
     }
 
-    /** {@code length} rounded up to {@link #ALIGNMENT}. */
+    /** {@code length} rounded up to {@link #ALIGNMENT}; for lengths up to a ring capacity (below 2^31 - 8). */
     public static int align(int length) {
         return (length + ALIGNMENT - 1) & -ALIGNMENT;
     }
 
-    /** True if a frame header read at a physical offset is plausible for a ring of {@code ringCapacity} bytes. */
-    public static boolean isPlausible(int length, int type, int metaLength, long physical, long ringCapacity) {
+    /**
+     * True if a frame header read at a physical offset is plausible for a ring of {@code ringCapacity} bytes: a
+     * message of at least {@link #MIN_MESSAGE_LENGTH} bytes that ends inside the ring, whose meta section leaves room
+     * for data and whose seq is 1 to {@link HeaderDescriptor#MAX_SEQ}, or a padding frame that ends exactly at the end
+     * of the ring. Long arithmetic: a length read from a damaged file may be anything, e.g. near
+     * {@link Integer#MAX_VALUE}, and must not wrap around into a plausible value. Then every byte of the frame is
+     * inside the ring and its lengths are safe for the reader's buffer calls.
+     */
+    public static boolean isPlausible(int length, int type, int metaLength, long seq, long physical,
+                                      long ringCapacity) {
         if (type == TYPE_PADDING) {
             return length >= FRAME_HEADER_LENGTH && physical + length == ringCapacity;
         }
-        return type == TYPE_MESSAGE && length >= MIN_MESSAGE_LENGTH && physical + align(length) <= ringCapacity
-                && metaLength >= 3 && metaLength <= length - FRAME_HEADER_LENGTH - 2;
+        return type == TYPE_MESSAGE && length >= MIN_MESSAGE_LENGTH
+                && physical + (((long) length + ALIGNMENT - 1) & -ALIGNMENT) <= ringCapacity
+                && metaLength >= MIN_META_LENGTH && metaLength <= length - FRAME_HEADER_LENGTH - MIN_DATA_LENGTH
+                && seq > 0 && seq < HeaderDescriptor.MAX_SEQ;
+    }
+
+    /**
+     * What is wrong with a frame header, {@code "bad frame header: "} and the first bad field as {@code name=value},
+     * or null if it is plausible (see {@link #isPlausible}). For the cold path, after {@link #isPlausible} said no.
+     */
+    public static String headerProblem(int length, int type, int metaLength, long seq, long physical,
+                                       long ringCapacity) {
+        if (isPlausible(length, type, metaLength, seq, physical, ringCapacity)) {
+            return null;
+        }
+        String problem;
+        if (type == TYPE_PADDING) {
+            problem = "padding length=" + length + " at ring offset=" + physical + " does not end the ring"
+                    + " (ringCapacity=" + ringCapacity + ")";
+        } else if (type != TYPE_MESSAGE) {
+            problem = "type=" + type + " (" + TYPE_MESSAGE + " message, " + TYPE_PADDING + " padding) length=" + length;
+        } else if (length < MIN_MESSAGE_LENGTH
+                || physical + (((long) length + ALIGNMENT - 1) & -ALIGNMENT) > ringCapacity) {
+            problem = "length=" + length + " at ring offset=" + physical + " (a message is " + MIN_MESSAGE_LENGTH
+                    + " bytes to the end of the ring, ringCapacity=" + ringCapacity + ")";
+        } else if (metaLength < MIN_META_LENGTH || metaLength > length - FRAME_HEADER_LENGTH - MIN_DATA_LENGTH) {
+            problem = "metaLength=" + metaLength + " for length=" + length;
+        } else {
+            problem = "seq=" + seq + " (1 to " + (HeaderDescriptor.MAX_SEQ - 1) + ")";
+        }
+        return "bad frame header: " + problem;
+    }
+
+    /**
+     * Validates a frame header as {@link #isPlausible} does.
+     *
+     * @param fileOffset where the frame starts in the file
+     * @throws PoolException Corrupt with the {@link #headerProblem} and the frame's file offset
+     */
+    public static void checkHeader(int length, int type, int metaLength, long seq, long physical, long ringCapacity,
+                                   Path path, long fileOffset) {
+        String problem = headerProblem(length, type, metaLength, seq, physical, ringCapacity);
+        if (problem != null) {
+            throw new PoolException(ErrorKind.CORRUPT, problem + " at offset=" + fileOffset, path, null, fileOffset,
+                    null, null);
+        }
     }
 }

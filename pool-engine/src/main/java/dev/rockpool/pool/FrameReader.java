@@ -72,7 +72,7 @@ final class FrameReader {
         int metaLength = (int) (typeAndMetaLength >>> 32);
         long seq = map.frameSeq(physical);
         long time = map.frameTime(physical);
-        boolean plausible = FrameDescriptor.isPlausible(length, type, metaLength, physical, map.ringCapacity);
+        boolean plausible = FrameDescriptor.isPlausible(length, type, metaLength, seq, physical, map.ringCapacity);
         byte[] payload = null;
         int actualCrc = (int) (lengthAndCrc >>> 32);
         if (plausible) {
@@ -88,8 +88,8 @@ final class FrameReader {
             return Result.LAPPED;
         }
         if (!plausible) {
-            throw corrupt(position, null, "bad frame header: length=" + length + " type=" + type
-                    + " metaLength=" + metaLength);
+            FrameDescriptor.checkHeader(length, type, metaLength, seq, physical, map.ringCapacity, map.path,
+                    map.fileOffset(physical));
         }
         if (actualCrc != (int) (lengthAndCrc >>> 32)) {
             throw corrupt(position, type == TYPE_PADDING ? null : seq, "checksum mismatch in frame");
@@ -101,7 +101,7 @@ final class FrameReader {
             return Result.FILLER;
         }
         if (copy) {
-            message = new Message(seq, time, payload, metaLength);
+            message = new Message(seq, time, payload, metaLength, map.path, map.fileOffset(physical));
         } else {
             if (view == null) {
                 view = new MessageView(map);
@@ -117,7 +117,7 @@ final class FrameReader {
     }
 
     private PoolException corrupt(long position, Long seq, String what) {
-        long offset = map.ringOffset + map.physical(position);
+        long offset = map.fileOffset(map.physical(position));
         return new PoolException(ErrorKind.CORRUPT, what + " at offset=" + offset, map.path, seq, offset, null, null);
     }
 }

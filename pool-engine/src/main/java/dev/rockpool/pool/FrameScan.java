@@ -47,22 +47,27 @@ final class FrameScan {
             int length = map.frameLength(physical);
             int type = map.frameType(physical);
             int metaLength = map.frameMetaLength(physical);
-            if (!FrameDescriptor.isPlausible(length, type, metaLength, physical, map.ringCapacity)
-                    || position + FrameDescriptor.align(length) > to) {
-                problem = "bad frame header: length=" + length + " type=" + type + " metaLength=" + metaLength;
+            long frameSeq = map.frameSeq(physical);
+            if (!FrameDescriptor.isPlausible(length, type, metaLength, frameSeq, physical, map.ringCapacity)) {
+                problem = FrameDescriptor.headerProblem(length, type, metaLength, frameSeq, physical, map.ringCapacity);
+                seq = 0;
+                return true;
+            }
+            if (position + FrameDescriptor.align(length) > to) {
+                problem = "bad frame header: length=" + length + " runs past the end of the committed frames";
                 seq = 0;
                 return true;
             }
             if (verify && checksum.of(physical, type, length) != map.frameCrc(physical)) {
                 problem = "checksum mismatch";
-                seq = type == TYPE_PADDING ? 0 : map.frameSeq(physical);
+                seq = type == TYPE_PADDING ? 0 : frameSeq;
                 return true;
             }
             next = position + FrameDescriptor.align(length);
             if (type == TYPE_PADDING) {
                 continue;
             }
-            seq = map.frameSeq(physical);
+            seq = frameSeq;
             time = map.frameTime(physical);
             if (verify) {
                 byte[] payload = new byte[metaLength];

@@ -23,7 +23,7 @@ import java.nio.file.Path;
  *  |                    pool id (16 random bytes)                  | 56
  *  |                        created (ns)                           | 72
  *  +---------------------------------------------------------------+
- *  |          writer lock word: owner pid | start time             | 128  (own cache line)
+ *  |   writer lock word: start ticks << 22 | owner pid, 0 if free   | 128  (own cache line)
  *  +---------------------------------------------------------------+
  *  |          tail position (commit word, release-stored)          | 192  (own cache line)
  *  |          head position (oldest frame)                         | 200
@@ -74,6 +74,14 @@ public final class HeaderDescriptor {
 
     /** long: the cross-process writer lock word, 0 when free (see {@link WriterLock}). */
     public static final int LOCK_OFFSET = 128;
+    /** Low bits of a lock word holding its owner's pid; the owner's start time (clock ticks since boot) is above. */
+    public static final int LOCK_PID_BITS = 22;
+    /**
+     * Lock words of live writers are below this (start times below 2^39 ticks: 174 years of uptime at 100 Hz), so the
+     * owner's liveness byte at 2^62 + word (see {@link SharedChannel}) is a valid file position. Anything else in the
+     * lock word is damage: no writer can hold it, and the next writer takes it over as from a dead one.
+     */
+    public static final long MAX_LOCK_WORD = 1L << 61;
 
     /** long: logical end of committed frames; stored last, with release semantics, to publish appends. */
     public static final int TAIL_OFFSET = 192;
@@ -91,6 +99,17 @@ public final class HeaderDescriptor {
     public static final int LAST_TIME_OFFSET = 240;
     /** long: seq of the oldest message (equals next seq when empty). */
     public static final int HEAD_SEQ_OFFSET = 248;
+
+    /**
+     * Positions are at most this: 2^62 bytes take 146 years at 1 GB/s, and a position plus a frame length or a ring
+     * capacity never overflows a long.
+     */
+    public static final long MAX_POSITION = 1L << 62;
+    /** Seqs are below this (2^62 appends take 146 years at 10^9 per second), so seq arithmetic never overflows. */
+    public static final long MAX_SEQ = 1L << 62;
+
+    /** The fewest ring bytes a message takes: the shortest message frame, padded. */
+    private static final int MIN_FRAME_SPAN = FrameDescriptor.align(FrameDescriptor.MIN_MESSAGE_LENGTH);
 
     private HeaderDescriptor() {
     }
@@ -126,8 +145,8 @@ public final class HeaderDescriptor {
         long ringOffset = header.getLong(RING_OFFSET_OFFSET);
         long ringCapacity = header.getLong(RING_CAPACITY_OFFSET);
         check(indexOffset == FILE_HEADER_LENGTH, path, INDEX_OFFSET_OFFSET, "indexOffset=" + indexOffset);
-        check(indexCapacity > 0 && indexCapacity <= Integer.MAX_VALUE / IndexDescriptor.SLOT_LENGTH, path,
-                INDEX_CAPACITY_OFFSET, "indexCapacity=" + indexCapacity);
+        check(indexCapacity > 0 && indexCapacity <= IndexDescriptor.MAX_CAPACITY, path, INDEX_CAPACITY_OFFSET,
+                "indexCapacity=" + indexCapacity + " (1 to " + IndexDescriptor.MAX_CAPACITY + ")");
         check(ringOffset == IndexDescriptor.ringOffset(indexCapacity), path, RING_OFFSET_OFFSET,
                 "ringOffset=" + ringOffset + " expected=" + IndexDescriptor.ringOffset(indexCapacity));
         check(ringCapacity >= FrameDescriptor.FRAME_HEADER_LENGTH * 2 && ringCapacity % FrameDescriptor.ALIGNMENT == 0
@@ -137,18 +156,52 @@ public final class HeaderDescriptor {
     }
 
     /**
-     * Validates the state fields (head, tail, seqs) of a mapped header. Head may be beyond tail: a writer that had to
-     * drop every message moves head to where its new frame starts before it publishes the tail, and if it dies in
-     * between, that is the state it leaves (the next writer sets tail to head).
+     * Validates the state a reader or writer relies on: head and tail are positions (0 to {@link #MAX_POSITION},
+     * multiples of {@link FrameDescriptor#ALIGNMENT}) at most a ring apart, next seq is 1 to {@link #MAX_SEQ}. Head may
+     * be beyond tail only while a writer is inside an append: one that had to drop every message moves head to where
+     * its new frame starts before it publishes the tail, and if it dies in between, that is the state it leaves (the
+     * next writer sets tail to head). With the lock word free, no writer left it: it is damage.
      *
+     * @param appendInProgress true if a writer held the lock (alive or dead) when the fields were loaded
      * @throws PoolException Corrupt naming the field and value
      */
-    public static void checkState(long head, long tail, long nextSeq, long ringCapacity, Path path) {
-        check(head >= 0 && tail >= 0 && tail - head <= ringCapacity, path, TAIL_OFFSET,
-                "head=" + head + " tail=" + tail + " ringCapacity=" + ringCapacity);
-        check(head % FrameDescriptor.ALIGNMENT == 0 && tail % FrameDescriptor.ALIGNMENT == 0, path, HEAD_OFFSET,
-                "head=" + head + " tail=" + tail + " are not " + FrameDescriptor.ALIGNMENT + "-byte aligned");
-        check(nextSeq >= 1, path, NEXT_SEQ_OFFSET, "nextSeq=" + nextSeq);
+    public static void checkState(long head, long tail, long nextSeq, long ringCapacity, boolean appendInProgress,
+                                  Path path) {
+        check(isPosition(head), path, HEAD_OFFSET, "head=" + head + " is not a position (0 to " + MAX_POSITION
+                + ", a multiple of " + FrameDescriptor.ALIGNMENT + "; not 8-byte aligned or out of range)");
+        check(isPosition(tail), path, TAIL_OFFSET, "tail=" + tail + " is not a position (0 to " + MAX_POSITION
+                + ", a multiple of " + FrameDescriptor.ALIGNMENT + "; not 8-byte aligned or out of range)");
+        check(tail - head <= ringCapacity, path, TAIL_OFFSET, "tail=" + tail + " is more than ringCapacity="
+                + ringCapacity + " ahead of head=" + head);
+        check(head <= tail || appendInProgress, path, HEAD_OFFSET, "head=" + head + " is past tail=" + tail
+                + " while no writer is inside an append (the lock word is free): not a state a crash leaves");
+        check(nextSeq >= 1 && nextSeq <= MAX_SEQ, path, NEXT_SEQ_OFFSET, "nextSeq=" + nextSeq + " (1 to "
+                + MAX_SEQ + ")");
+    }
+
+    /**
+     * True if the state a writer loads under the lock holds together: what {@link #checkState} requires with no
+     * append in progress, and the fields derived from the frames agree with head, tail and next seq as every publish
+     * and every recovery leaves them: {@code 0 <= lastSeq < nextSeq}; an empty pool has {@code headSeq == nextSeq},
+     * another {@code 1 <= headSeq <= lastSeq}; {@code count} is 0 to the frames that fit in {@code [head, tail)}.
+     * Cheap comparisons only: it runs before every append. False sends the writer to {@link #checkState}, then to
+     * crash recovery, which recomputes the derived fields from the frames.
+     */
+    public static boolean isConsistent(long head, long tail, long nextSeq, long count, long headSeq, long lastSeq,
+                                       long ringCapacity) {
+        return isPosition(head) && isPosition(tail) && head <= tail && tail - head <= ringCapacity
+                && nextSeq >= 1 && nextSeq <= MAX_SEQ && lastSeq >= 0 && lastSeq < nextSeq
+                && count >= 0 && count <= ringCapacity && count * MIN_FRAME_SPAN <= tail - head
+                && (count == 0 ? headSeq == nextSeq : headSeq >= 1 && headSeq <= lastSeq);
+    }
+
+    /** True if {@code word} may be a live writer's token: 0 (free) and anything else are not. */
+    public static boolean isLockToken(long word) {
+        return word > 0 && word < MAX_LOCK_WORD && (word & ((1L << LOCK_PID_BITS) - 1)) != 0;
+    }
+
+    private static boolean isPosition(long position) {
+        return position >= 0 && position <= MAX_POSITION && position % FrameDescriptor.ALIGNMENT == 0;
     }
 
     private static void check(boolean ok, Path path, long offset, String message) {

@@ -27,13 +27,23 @@ public final class IndexDescriptor {
     public static final int DEFAULT_BYTES_PER_SLOT = 128;
     /** Fewest slots a pool gets. */
     public static final int MIN_CAPACITY = 64;
+    /**
+     * Most slots: the page-aligned end of the index stays below 2^31, so slot offsets are ints and header and index
+     * fit one mapping. A header naming more is Corrupt before anything is mapped.
+     */
+    public static final long MAX_CAPACITY = (Integer.MAX_VALUE - HeaderDescriptor.FILE_HEADER_LENGTH - 4095L) / SLOT_LENGTH;
 
     private IndexDescriptor() {
     }
 
-    /** File offset of the slot for {@code seq}. */
+    /** File offset of the slot for {@code seq} (at least 1) in an index of at most {@link #MAX_CAPACITY} slots. */
     public static int slotOffset(long seq, long indexCapacity) {
-        return (int) (HeaderDescriptor.FILE_HEADER_LENGTH + (seq % indexCapacity) * SLOT_LENGTH);
+        return slotOffsetAt(seq % indexCapacity);
+    }
+
+    /** File offset of slot number {@code slot} (0 to {@link #MAX_CAPACITY} - 1). */
+    public static int slotOffsetAt(long slot) {
+        return (int) (HeaderDescriptor.FILE_HEADER_LENGTH + slot * SLOT_LENGTH);
     }
 
     /** Where the ring starts for an index of this capacity: page-aligned after the index. */

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -34,6 +36,10 @@ public final class JsonData {
     private static final Pattern START_MARKER = Pattern.compile("\\s*\\(start marker at \\[Source:.*?\\]\\)");
     /** The parser's description of its input and a position in it ({@code [Source: ...; line: 1, column: 6]}). */
     private static final Pattern SOURCE_NOISE = Pattern.compile("\\[Source: [^;]*; line: (\\d+), column: (\\d+)\\]");
+
+    /** Reads one tree and fails on anything after it. */
+    private static final ObjectReader TREE_READER = MAPPER.readerFor(JsonNode.class)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final byte[] bytes;
 
@@ -66,13 +72,66 @@ public final class JsonData {
             } else {
                 data = read(parser);
             }
-            if (parser.nextToken() != null) {
-                throw new PoolException(ErrorKind.USAGE, "trailing content after the JSON object at column "
-                        + parser.currentLocation().getColumnNr());
-            }
+            checkEnd(parser);
             return data;
         } catch (IOException e) {
             throw invalid(e);
+        }
+    }
+
+    /**
+     * Checks that {@code json[offset, offset+length)} is data as an append stores it: one compact JSON object in
+     * strict UTF-8 that {@link #parse} accepts (no duplicate keys), from its first byte to its last. Builds nothing:
+     * one streaming pass, for bytes that are about to be emitted as JSON without being parsed (a pool's frames can be
+     * forged). A Usage error saying what is wrong otherwise.
+     */
+    public static void check(byte[] json, int offset, int length) {
+        checkFraming(json, offset, length);
+        try (JsonParser parser = MAPPER.createParser(json, offset, length)) {
+            parser.nextToken();
+            parser.skipChildren();
+            checkEnd(parser);
+        } catch (IOException e) {
+            throw invalid(e);
+        }
+        checkUtf8(json, offset, length);
+    }
+
+    /** Parses stored data into a tree, with the checks of {@link #check}; a Usage error saying what is wrong. */
+    public static JsonNode tree(byte[] json, int offset, int length) {
+        checkFraming(json, offset, length);
+        JsonNode node;
+        try {
+            node = TREE_READER.readTree(json, offset, length);
+        } catch (IOException e) {
+            throw invalid(e);
+        }
+        checkUtf8(json, offset, length);
+        return node;
+    }
+
+    /**
+     * A first byte '{' and no zero byte among the first four make Jackson read the bytes as UTF-8 (it guesses UTF-16
+     * and UTF-32 from zero bytes there); with the last byte '}', nothing can follow the object but another one.
+     */
+    private static void checkFraming(byte[] json, int offset, int length) {
+        if (length < 2 || json[offset] != '{' || json[offset + length - 1] != '}' || json[offset + 1] == 0
+                || length > 2 && json[offset + 2] == 0 || length > 3 && json[offset + 3] == 0) {
+            throw new PoolException(ErrorKind.USAGE, "data is not a compact JSON object (it must start with '{' "
+                    + "and end with '}')");
+        }
+    }
+
+    private static void checkUtf8(byte[] json, int offset, int length) {
+        if (!Utf8.isValid(json, offset, length)) {
+            throw new PoolException(ErrorKind.USAGE, "invalid JSON: not valid UTF-8");
+        }
+    }
+
+    private static void checkEnd(JsonParser parser) throws IOException {
+        if (parser.nextToken() != null) {
+            throw new PoolException(ErrorKind.USAGE, "trailing content after the JSON object at column "
+                    + parser.currentLocation().getColumnNr());
         }
     }
 
@@ -87,6 +146,7 @@ public final class JsonData {
             return false; // also keeps a byte order mark, which the parser skips, out of the stored bytes
         }
         boolean inString = false;
+        boolean ascii = true;
         for (int i = offset, end = offset + length; i < end; i++) {
             // One table load and one branch for the usual byte; this runs over every byte a sink or feed receives.
             byte kind = BYTE_KIND[json[i] & 0xFF];
@@ -95,19 +155,28 @@ public final class JsonData {
             }
             if (kind == QUOTE) {
                 inString = !inString;
+            } else if (kind == NON_ASCII) {
+                ascii = false;
             } else if (kind == NEVER_CANONICAL || !inString) {
                 return false;
             }
         }
-        return true;
+        // Jackson accepts some byte sequences that are not UTF-8 (overlong forms, surrogates) and writes them
+        // correctly encoded: only strict UTF-8 is kept as it is.
+        return ascii || Utf8.isValid(json, offset, length);
     }
 
     private static final byte PLAIN = 0;
     private static final byte QUOTE = 1;
     /** Whitespace: canonical inside strings only. */
     private static final byte WHITESPACE = 2;
-    /** A backslash (an escape) or the lead byte of a 4-byte UTF-8 sequence (beyond U+FFFF): never canonical. */
+    /**
+     * A backslash (an escape), the lead byte of a 4-byte UTF-8 sequence (beyond U+FFFF), or a zero byte (never in
+     * UTF-8 JSON; Jackson would read the input as UTF-16 or UTF-32): never canonical.
+     */
     private static final byte NEVER_CANONICAL = 3;
+    /** A byte of a multi-byte UTF-8 sequence up to U+FFFF: canonical if the whole input is strict UTF-8. */
+    private static final byte NON_ASCII = 4;
     private static final byte[] BYTE_KIND = new byte[256];
 
     static {
@@ -116,8 +185,9 @@ public final class JsonData {
             BYTE_KIND[c] = WHITESPACE;
         }
         BYTE_KIND['\\'] = NEVER_CANONICAL;
-        for (int b = 0xF0; b <= 0xF7; b++) {
-            BYTE_KIND[b] = NEVER_CANONICAL;
+        BYTE_KIND[0] = NEVER_CANONICAL;
+        for (int b = 0x80; b <= 0xFF; b++) {
+            BYTE_KIND[b] = b >= 0xF0 && b <= 0xF7 ? NEVER_CANONICAL : NON_ASCII;
         }
     }
 

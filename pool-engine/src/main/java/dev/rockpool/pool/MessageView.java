@@ -60,11 +60,20 @@ public final class MessageView {
         return data;
     }
 
-    /** The tags, decoded from the mapping (check {@link #intact()} after). */
+    /**
+     * The tags, decoded from the mapping (check {@link #intact()} after).
+     *
+     * @throws PoolException Corrupt naming seq and offset for a meta section that does not decode (a forged frame)
+     */
     public List<String> tags() {
         byte[] meta = new byte[metaLength];
         map.ring.get(payloadPhysical, meta, 0, metaLength);
-        return MetaCodec.decode(meta, 0, metaLength).tags();
+        try {
+            return MetaCodec.decode(meta, 0, metaLength).tags();
+        } catch (PoolException e) {
+            throw Message.corruptFrame("meta section", seq, map.path,
+                    map.fileOffset(payloadPhysical - FrameDescriptor.FRAME_HEADER_LENGTH), e);
+        }
     }
 
     /** True if no writer has overwritten the frame since it was validated: what was read through the view holds. */

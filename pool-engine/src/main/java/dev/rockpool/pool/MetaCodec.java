@@ -60,33 +60,53 @@ final class MetaCodec {
         return out;
     }
 
-    /** Decodes a meta section; a Corrupt error (seq and offset added by the caller) if it does not add up. */
+    /**
+     * Decodes a meta section, checking everything a damaged or forged one can get wrong: every length within the
+     * section, tags and topic valid UTF-8, the origin flag 0 or 1, nothing after the end. A Corrupt error without seq
+     * and offset otherwise ({@link Message} adds them).
+     */
     static Decoded decode(byte[] b, int offset, int length) {
         int end = offset + length;
         int p = offset;
-        int count = u16(b, p, end);
+        int count = u16(b, p, end, "the tag count");
         p += 2;
         List<String> tags = count == 0 ? Collections.emptyList() : new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            int n = u16(b, p, end);
+            int n = u16(b, p, end, "a tag length");
             p += 2;
-            checkRoom(p + n, end);
-            tags.add(new String(b, p, n, StandardCharsets.UTF_8));
+            checkRoom(p, n, end, "a tag");
+            tags.add(string(b, p, n, i));
             p += n;
         }
-        checkRoom(p + 1, end);
+        checkRoom(p, 1, end, "the has-origin byte");
+        int hasOrigin = b[p++];
         Origin origin = null;
-        if (b[p++] == 1) {
-            int n = u16(b, p, end);
+        if (hasOrigin == 1) {
+            int n = u16(b, p, end, "the topic length");
             p += 2;
-            checkRoom(p + n + 12, end);
-            String topic = new String(b, p, n, StandardCharsets.UTF_8);
+            checkRoom(p, n + 12, end, "the origin");
+            String topic = string(b, p, n, -1);
             p += n;
             int partition = (int) getLong(b, p, 4);
             long off = getLong(b, p + 4, 8);
             origin = new Origin(topic, partition, off);
+            p += 12;
+        } else if (hasOrigin != 0) {
+            throw corrupt("has-origin=" + hasOrigin + " (0 or 1)");
+        }
+        if (p != end) {
+            throw corrupt("metaLength=" + length + " but the meta section ends after " + (p - offset) + " bytes");
         }
         return new Decoded(count == 0 ? tags : Collections.unmodifiableList(tags), origin);
+    }
+
+    /** Tag number {@code tag} (-1: the origin topic), strictly UTF-8: a forged one could hold any bytes. */
+    private static String string(byte[] b, int p, int n, int tag) {
+        String s = Utf8.decode(b, p, n);
+        if (s == null) {
+            throw corrupt((tag < 0 ? "the origin topic" : "tag " + tag) + " is not valid UTF-8");
+        }
+        return s;
     }
 
     private static byte[] utf8(String s, String what) {
@@ -98,15 +118,21 @@ final class MetaCodec {
         return b;
     }
 
-    private static int u16(byte[] b, int p, int end) {
-        checkRoom(p + 2, end);
+    private static int u16(byte[] b, int p, int end, String what) {
+        checkRoom(p, 2, end, what);
         return (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8;
     }
 
-    private static void checkRoom(int needed, int end) {
-        if (needed > end) {
-            throw new PoolException(ErrorKind.CORRUPT, "meta section overruns its length");
+    /** Whether {@code n} bytes at {@code p} fit before {@code end}; subtracting, as p + n may overflow an int. */
+    private static void checkRoom(int p, int n, int end, String what) {
+        if (n > end - p) {
+            throw corrupt("meta section overruns its length: " + what + " needs " + n + " bytes, " + (end - p)
+                    + " left");
         }
+    }
+
+    private static PoolException corrupt(String what) {
+        return new PoolException(ErrorKind.CORRUPT, "bad meta section: " + what);
     }
 
     private static int putU16(byte[] b, int p, int v) {

@@ -169,7 +169,8 @@ public final class Pool implements AutoCloseable {
             // tail read after it by more than a ring, which would look like a corrupt header.
             long tail = map.tailAcquire();
             long head = map.headAcquire();
-            HeaderDescriptor.checkState(head, tail, map.stateLong(NEXT_SEQ_OFFSET), ringCapacity, file);
+            HeaderDescriptor.checkState(head, tail, map.stateLong(NEXT_SEQ_OFFSET), ringCapacity,
+                    map.appendInProgress(head, tail), file);
             return new Pool(file, shared, map);
         } catch (IOException e) {
             shared.release();
@@ -210,13 +211,15 @@ public final class Pool implements AutoCloseable {
         boolean takenOver = lock.acquire();
         try {
             Writer w = writer.begin(takenOver);
-            long from = w.tail;
-            AppendResult result = w.write(meta, draft.data().bytes(), w.now());
-            w.publish(from, durability);
-            return result;
-        } catch (RuntimeException | Error e) {
-            repairAfter(e);
-            throw e;
+            try {
+                long from = w.tail;
+                AppendResult result = w.write(meta, draft.data().bytes(), w.now());
+                w.publish(from, durability);
+                return result;
+            } catch (RuntimeException | Error e) {
+                repairAfter(e);
+                throw e;
+            }
         } finally {
             lock.release();
         }
@@ -268,17 +271,19 @@ public final class Pool implements AutoCloseable {
         boolean takenOver = lock.acquire();
         try {
             Writer w = writer.begin(takenOver);
-            long from = w.tail;
-            long time = w.now();
-            for (int i = 0; i < end; i++) {
-                if (metas[i] != null) {
-                    receipts[i] = w.write(metas[i], drafts.get(i).data().bytes(), time);
+            try {
+                long from = w.tail;
+                long time = w.now();
+                for (int i = 0; i < end; i++) {
+                    if (metas[i] != null) {
+                        receipts[i] = w.write(metas[i], drafts.get(i).data().bytes(), time);
+                    }
                 }
+                w.publish(from, durability);
+            } catch (RuntimeException | Error e) {
+                repairAfter(e);
+                throw e;
             }
-            w.publish(from, durability);
-        } catch (RuntimeException | Error e) {
-            repairAfter(e);
-            throw e;
         } finally {
             lock.release();
         }
@@ -288,6 +293,7 @@ public final class Pool implements AutoCloseable {
     /**
      * A write that failed half-way (a bad frame at the head, an I/O fault) may have moved head and written frames it
      * never published: the same state a killed writer leaves, so it gets the same repair before the lock is released.
+     * Not for a failure of {@link Writer#begin}, which refuses a damaged state before writing anything.
      */
     private void repairAfter(Throwable failure) {
         try {
@@ -375,6 +381,7 @@ public final class Pool implements AutoCloseable {
         long firstSeq;
         long count;
         long headSeq;
+        long lastSeq;
         long lastPosition;
         long lastTime;
         private long publishedTail = -1;
@@ -382,10 +389,53 @@ public final class Pool implements AutoCloseable {
         private long publishedHead = -1;
         private int publishedHeadPhysical;
 
+        /**
+         * Loads the state under the lock, after repairing what a dead writer left. A state that no publish and no
+         * recovery leaves was damaged while the lock was free: refused as Corrupt (nothing written) when head, tail or
+         * next seq are wrong, else repaired by the crash recovery, which recomputes the rest from the frames.
+         */
         Writer begin(boolean takenOver) {
             if (takenOver) {
                 recover();
             }
+            load();
+            boolean consistent = HeaderDescriptor.isConsistent(head, tail, seq, count, headSeq, lastSeq,
+                    map.ringCapacity);
+            if (!consistent || tail != publishedTail && !newestFrameEndsAtTail()) {
+                HeaderDescriptor.checkState(head, tail, seq, map.ringCapacity, false, path);
+                recover();
+                load();
+            }
+            return this;
+        }
+
+        /**
+         * True if the pool is empty or its newest frame (at last position) is a plausible message that ends at the
+         * tail, with a seq and time no later than last seq and last time. Checked when the tail is not the one this
+         * writer published last (its first append, or another process appended since): a frame header read, off
+         * the path of a writer that appends again and again. A tail moved by damage, or a newest frame forged, sends
+         * the writer to recovery instead of appending behind it.
+         */
+        private boolean newestFrameEndsAtTail() {
+            if (count == 0) {
+                return true;
+            }
+            if (lastPosition < head || lastPosition >= tail || lastPosition % FrameDescriptor.ALIGNMENT != 0) {
+                return false;
+            }
+            int physical = map.physical(lastPosition);
+            if (map.ringCapacity - physical < FRAME_HEADER_LENGTH) {
+                return false;
+            }
+            int length = map.frameLength(physical);
+            int type = map.frameType(physical);
+            long frameSeq = map.frameSeq(physical);
+            return type == TYPE_MESSAGE && FrameDescriptor.isPlausible(length, type, map.frameMetaLength(physical),
+                    frameSeq, physical, map.ringCapacity) && frameSeq <= lastSeq && map.frameTime(physical) <= lastTime
+                    && lastPosition + FrameDescriptor.align(length) == tail;
+        }
+
+        private void load() {
             tail = map.tailAcquire();
             head = map.headAcquire();
             tailPhysical = tail == publishedTail ? publishedTailPhysical : map.physical(tail);
@@ -394,9 +444,9 @@ public final class Pool implements AutoCloseable {
             firstSeq = seq;
             count = map.stateLong(COUNT_OFFSET);
             headSeq = map.stateLong(HEAD_SEQ_OFFSET);
+            lastSeq = map.stateLong(LAST_SEQ_OFFSET);
             lastPosition = map.stateLong(LAST_POSITION_OFFSET);
             lastTime = map.stateLong(LAST_TIME_OFFSET);
-            return this;
         }
 
         /** The time for the next message: now, but never before the newest message, so time grows with seq. */
@@ -405,6 +455,11 @@ public final class Pool implements AutoCloseable {
         }
 
         AppendResult write(byte[] meta, byte[] data, long time) {
+            if (seq >= HeaderDescriptor.MAX_SEQ || tail > HeaderDescriptor.MAX_POSITION - map.ringCapacity) {
+                // Only a damaged header gets here: 2^62 is centuries of appends.
+                throw PoolException.corrupt(path, NEXT_SEQ_OFFSET, "bad pool header: nextSeq=" + seq + " tail="
+                        + tail + " leave no room below " + HeaderDescriptor.MAX_SEQ);
+            }
             int length = FRAME_HEADER_LENGTH + meta.length + data.length;
             int aligned = FrameDescriptor.align(length);
             int remaining = (int) (map.ringCapacity - tailPhysical);
@@ -421,7 +476,8 @@ public final class Pool implements AutoCloseable {
             map.putFrameHeader(physical, length, TYPE_MESSAGE, seq, time, meta.length);
             map.putFrameCrc(physical, checksum.of(physical, TYPE_MESSAGE, length));
             map.putSlot(seq, framePosition);
-            if (count == 0) {
+            if (head >= tail) {
+                // The pool was empty (or makeRoom emptied it): head and tail say so, whatever the count says.
                 headSeq = seq;
             }
             count++;
@@ -448,9 +504,19 @@ public final class Pool implements AutoCloseable {
                 headPhysical = framePhysical;
                 headSeq = seq;
             } else {
+                // Head moved by the lengths of the frames it dropped, which the writer does not checksum: a damaged
+                // one lands it elsewhere than on a frame, and then head must not be published.
+                checkHeadFrame();
                 headSeq = map.frameSeq(headPhysical);
             }
             map.headRelease(head);
+        }
+
+        /** Checks that a plausible frame starts at head (Corrupt naming the bad field and its offset if not). */
+        private void checkHeadFrame() {
+            FrameDescriptor.checkHeader(map.frameLength(headPhysical), map.frameType(headPhysical),
+                    map.frameMetaLength(headPhysical), map.frameSeq(headPhysical), headPhysical, map.ringCapacity,
+                    path, map.fileOffset(headPhysical));
         }
 
         private boolean isFiller() {
@@ -464,13 +530,9 @@ public final class Pool implements AutoCloseable {
             if (remaining < FRAME_HEADER_LENGTH) {
                 step = remaining;
             } else {
+                checkHeadFrame();
                 int length = map.frameLength(headPhysical);
                 int type = map.frameType(headPhysical);
-                if (!FrameDescriptor.isPlausible(length, type, map.frameMetaLength(headPhysical), headPhysical,
-                        map.ringCapacity)) {
-                    throw PoolException.corrupt(path, map.ringOffset + headPhysical, "bad frame at the head of the"
-                            + " ring: length=" + length + " type=" + type);
-                }
                 if (type == TYPE_MESSAGE && countMessages) {
                     count--;
                 }
@@ -485,7 +547,7 @@ public final class Pool implements AutoCloseable {
             if (durability == Durability.FLUSH) {
                 forceWritten(from, tail, firstSeq, seq);
             }
-            map.putStateLong(HEAD_SEQ_OFFSET, count == 0 ? seq : headSeq);
+            map.putStateLong(HEAD_SEQ_OFFSET, head >= tail ? seq : headSeq);
             map.putStateLong(COUNT_OFFSET, count);
             map.putStateLong(LAST_POSITION_OFFSET, lastPosition);
             map.putStateLong(LAST_SEQ_OFFSET, seq - 1);
@@ -510,28 +572,39 @@ public final class Pool implements AutoCloseable {
     private void recover() {
         long head = map.headAcquire();
         long tail = map.tailAcquire();
+        long storedNextSeq = map.stateLong(NEXT_SEQ_OFFSET);
+        // Head and tail are what recovery trusts: damaged ones leave nothing safe to recover from.
+        HeaderDescriptor.checkState(head, tail, storedNextSeq, map.ringCapacity, true, path);
         FrameScan scan = new FrameScan(map, head, tail, true);
         long count = 0;
         long headSeq = 0;
-        long lastSeq = map.stateLong(LAST_SEQ_OFFSET);
+        // A stored last seq out of range is damage, not a seq that was ever assigned.
+        long storedLastSeq = map.stateLong(LAST_SEQ_OFFSET);
+        long lastSeq = storedLastSeq >= 0 && storedLastSeq < HeaderDescriptor.MAX_SEQ ? storedLastSeq : 0;
         long lastTime = map.stateLong(LAST_TIME_OFFSET);
         long lastPosition = map.stateLong(LAST_POSITION_OFFSET);
+        long end = tail;
+        long previousSeq = 0;
         while (scan.advance()) {
-            if (scan.problem() != null) {
+            // A bad frame, or one whose seq does not follow the previous one (left from an earlier lap behind a
+            // damaged tail), ends the committed region.
+            if (scan.problem() != null || scan.seq() <= previousSeq) {
+                end = scan.position();
                 break;
             }
             if (count == 0) {
                 headSeq = scan.seq();
             }
             count++;
+            previousSeq = scan.seq();
             lastSeq = Math.max(lastSeq, scan.seq());
             lastTime = Math.max(lastTime, scan.time());
             lastPosition = scan.position();
         }
         // Head beyond tail: the dead writer dropped every message for a frame it never published. Nothing is
         // committed below head, so the pool is empty and continues from head.
-        long newTail = head > tail ? head : scan.problem() == null ? tail : scan.position();
-        long nextSeq = Math.max(map.stateLong(NEXT_SEQ_OFFSET), lastSeq + 1);
+        long newTail = head > tail ? head : end;
+        long nextSeq = Math.max(storedNextSeq, lastSeq + 1);
         map.putStateLong(HEAD_SEQ_OFFSET, count == 0 ? nextSeq : headSeq);
         map.putStateLong(COUNT_OFFSET, count);
         map.putStateLong(LAST_POSITION_OFFSET, lastPosition);
@@ -615,6 +688,9 @@ public final class Pool implements AutoCloseable {
      * frames now lie, possibly mid-frame: reading there would report corruption that is not there.
      */
     private long indexedPosition(long seq, long head, long tail) {
+        if (seq < 1) {
+            return -1; // a start computed from a damaged header field: no slot of its own
+        }
         long position = map.slotPosition(seq);
         if (map.slotSeq(seq) != seq || position < head || position >= tail
                 || position % FrameDescriptor.ALIGNMENT != 0) {

@@ -92,6 +92,15 @@ final class PoolMapping {
         LONGS.setRelease(meta, offset, value);
     }
 
+    /**
+     * Whether a writer may be inside an append, for a head and tail just loaded (tail first): it holds the lock word,
+     * or it published a new tail since. Only then may head be past tail. Loaded in this order, a writer that moved
+     * head and then published and released in between is still seen, by its new tail.
+     */
+    boolean appendInProgress(long head, long tail) {
+        return head > tail && (lockWord() != 0 || tailAcquire() != tail);
+    }
+
     // ---- header: the writer lock word ----
 
     long lockWord() {
@@ -123,23 +132,32 @@ final class PoolMapping {
     }
 
     long slotSeqAt(long slot) {
-        return meta.getLong((int) (HeaderDescriptor.FILE_HEADER_LENGTH + slot * IndexDescriptor.SLOT_LENGTH));
+        return meta.getLong(IndexDescriptor.slotOffsetAt(slot) + IndexDescriptor.SEQ_OFFSET);
     }
 
     long slotPositionAt(long slot) {
-        return meta.getLong((int) (HeaderDescriptor.FILE_HEADER_LENGTH + slot * IndexDescriptor.SLOT_LENGTH
-                + IndexDescriptor.POSITION_OFFSET));
+        return meta.getLong(IndexDescriptor.slotOffsetAt(slot) + IndexDescriptor.POSITION_OFFSET);
     }
 
     // ---- ring: frames ----
 
+    /**
+     * The physical offset of a logical position, always inside the ring: positions are checked on open and by the
+     * writer, but one loaded while another process damages the header could be negative, and must still not reach a
+     * buffer call outside the ring (its frame then fails the frame checks).
+     */
     int physical(long position) {
-        return (int) (position % ringCapacity);
+        return (int) Math.floorMod(position, ringCapacity);
+    }
+
+    /** The file offset of a physical ring offset: where errors say a frame is. */
+    long fileOffset(long physical) {
+        return ringOffset + physical;
     }
 
     /** Bytes from {@code position} to the physical end of the ring. */
     int remaining(long position) {
-        return (int) (ringCapacity - position % ringCapacity);
+        return (int) (ringCapacity - physical(position));
     }
 
     /** Frame length in the low int, CRC in the high int: one read for both (they are adjacent, little-endian). */

@@ -158,11 +158,15 @@ final class SharedChannel {
 
     /**
      * True if the process that wrote {@code token} into a lock word still has the pool open. A token is alive while
-     * some process holds its liveness byte; we probe it by trying to take that byte ourselves.
+     * some process holds its liveness byte; we probe it by trying to take that byte ourselves. A lock word that is no
+     * token at all (damage: see {@link HeaderDescriptor#isLockToken}) has no owner, so none is alive.
      */
     boolean isAlive(long token) {
         if (token == WriterLock.OWN_TOKEN) {
             return true;
+        }
+        if (!HeaderDescriptor.isLockToken(token)) {
+            return false;
         }
         try {
             FileLock probe = channel.tryLock(livenessOffset(token), 1, !writable());

@@ -23,9 +23,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class WriterLock {
     /** Bits of the token holding the pid (Linux pids are below 2^22). */
-    static final int PID_BITS = 22;
-    /** This process's token. */
-    static final long OWN_TOKEN = tokenOf(ProcessHandle.current().pid(), startTicks(ProcessHandle.current().pid()));
+    static final int PID_BITS = HeaderDescriptor.LOCK_PID_BITS;
+    /** Start ticks are kept below this, so every token is below {@link HeaderDescriptor#MAX_LOCK_WORD}. */
+    private static final long TICKS_MASK = (HeaderDescriptor.MAX_LOCK_WORD >>> PID_BITS) - 1;
+    /** This process's token (start ticks 0 if even its own cannot be read: a token must stay a valid lock word). */
+    static final long OWN_TOKEN = tokenOf(ProcessHandle.current().pid(),
+            Math.max(0, startTicks(ProcessHandle.current().pid())));
 
     private static final long LIVENESS_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private final PoolMapping mapping;
@@ -126,14 +129,14 @@ final class WriterLock {
                 if (state == 'Z' || state == 'X' || state == 'x') {
                     return -1;
                 }
-                return Long.parseLong(fields[19]) & ((1L << (64 - PID_BITS)) - 1);
+                return Long.parseLong(fields[19]) & TICKS_MASK;
             } catch (IOException | RuntimeException e) {
                 return -1;
             }
         }
         return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
                 .flatMap(h -> h.info().startInstant())
-                .map(i -> i.toEpochMilli() / 10)
+                .map(i -> (i.toEpochMilli() / 10) & TICKS_MASK)
                 .orElse(-1L);
     }
 }

@@ -28,13 +28,7 @@ class CorruptInputTest {
     Path dir;
 
     private Path goodPool(String name) {
-        Path file = dir.resolve(name);
-        try (Pool pool = Pool.create(file, PoolOptions.ofSize(PoolOptions.MIN_SIZE))) {
-            for (int i = 1; i <= 10; i++) {
-                pool.append(Draft.of(PoolTesting.sized(i, 504)));
-            }
-        }
-        return file;
+        return PoolTesting.tenMessages(dir.resolve(name));
     }
 
     private static PoolException assertRefused(Path file, ErrorKind kind, String... fragments) {

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.function.Executable;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,16 +28,9 @@ class DamagedPoolTest {
     @TempDir
     Path dir;
 
-    /** Ten messages of 504-byte frames (seq n at ring offset (n-1)*504), the third one tagged. */
+    /** Ten messages of 504-byte frames (seq n at ring offset (n-1)*504), tagged. */
     private Path pool(String name) {
-        Path file = dir.resolve(name);
-        try (Pool pool = Pool.create(file, PoolOptions.ofSize(PoolOptions.MIN_SIZE))) {
-            for (int i = 1; i <= 10; i++) {
-                String data = PoolTesting.sized(i, i == 3 ? 504 - 6 : 504);
-                pool.append(i == 3 ? Draft.of(data, "big") : Draft.of(data));
-            }
-        }
-        return file;
+        return PoolTesting.tenMessages(dir.resolve(name), "big");
     }
 
     private static long frame(Path file, long seq) {
@@ -171,6 +166,72 @@ class DamagedPoolTest {
         DoctorReport report = Pool.doctor(file);
         assertEquals(1, report.issues().size(), report.issues()::toString);
         assertEquals(PoolFile.slotOffset(file, 5), report.issues().get(0).offset());
+    }
+
+    @Test
+    void forgedFramesWhoseContentIsNotValidAreCorruptNamingSeqAndOffset() {
+        Path file = pool("forged.pool");
+        long at = frame(file, 6);
+        PoolFile.forgeByte(file, at, PoolFile.dataOffset(file, at), '[');
+        long utf8 = frame(file, 8);
+        PoolFile.forgeByte(file, utf8, PoolFile.dataOffset(file, utf8) + 12, 0xC3);
+        try (Pool pool = Pool.open(file)) {
+            Message m = pool.get(6).orElseThrow();
+            PoolException e = corrupt(m::checkData);
+            assertEquals(6L, e.seq());
+            assertEquals(at, e.offset());
+            assertEquals(file, e.path());
+            assertEquals(at, corrupt(m::dataTree).offset());
+            assertEquals(utf8, corrupt(pool.get(8).orElseThrow()::checkData).offset());
+            pool.get(5).orElseThrow().checkData();
+            DoctorReport report = pool.doctor();
+            assertEquals(List.of(6L, 8L), report.issues().stream().map(DoctorReport.Issue::seq).toList(),
+                    report.issues()::toString);
+            assertEquals(List.of(at, utf8), report.issues().stream().map(DoctorReport.Issue::offset).toList());
+        }
+    }
+
+    @Test
+    void forgedTagsThatAreNotUtf8AreCorruptNamingSeqAndOffset() {
+        Path file = pool("tags.pool");
+        long tagged = frame(file, 3);
+        // Meta: u16 tag count, u16 tag length, then the tag's bytes.
+        PoolFile.forgeByte(file, tagged, tagged + FrameDescriptor.FRAME_HEADER_LENGTH + 4, 0xFF);
+        try (Pool pool = Pool.open(file)) {
+            Message m = pool.get(3).orElseThrow();
+            PoolException e = corrupt(m::tags);
+            assertEquals(3L, e.seq());
+            assertEquals(tagged, e.offset());
+            assertTrue(e.getMessage().contains("tag 0 is not valid UTF-8"), e.getMessage());
+            assertEquals(List.of(3L), pool.doctor().issues().stream().map(DoctorReport.Issue::seq).toList());
+        }
+    }
+
+    @Test
+    void dataThatJacksonWouldReadButIsNotUtf8JsonIsCorrupt() {
+        String[] forgeries = {
+                "{\"s\":\"\u00c0\u00af\"}", // overlong '/'
+                "{\"s\":\"\u00ed\u00a0\u0080\"}", // a UTF-16 surrogate encoded in UTF-8
+                "{\u0000\"\u0000a\u0000\"\u0000:\u00001\u0000}", // zero bytes that make Jackson guess UTF-16
+                "{\"a\":1}{\"b\":2}", // two objects
+                "{\"a\":1,\"a\":2}", // a duplicate key, which appends refuse
+        };
+        for (String forged : forgeries) {
+            byte[] bytes = forged.getBytes(StandardCharsets.ISO_8859_1);
+            Path file = dir.resolve("utf" + Integer.toHexString(forged.hashCode()) + ".pool");
+            try (Pool pool = Pool.create(file, PoolOptions.ofSize(PoolOptions.MIN_SIZE))) {
+                pool.append(Draft.of("{\"s\":\"" + "x".repeat(bytes.length - 8) + "\"}"));
+            }
+            long at = frame(file, 1);
+            PoolFile.write(file, PoolFile.dataOffset(file, at), ByteBuffer.wrap(bytes));
+            PoolFile.forge(file, at);
+            try (Pool pool = Pool.open(file)) {
+                Message m = pool.get(1).orElseThrow();
+                assertEquals(at, corrupt(m::checkData).offset(), forged);
+                assertEquals(at, corrupt(m::dataTree).offset(), forged);
+                assertFalse(pool.doctor().clean(), forged);
+            }
+        }
     }
 
     @Test

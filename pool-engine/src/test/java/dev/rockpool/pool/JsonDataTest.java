@@ -69,6 +69,45 @@ class JsonDataTest {
         }
     }
 
+    /**
+     * Only strict UTF-8 is kept as it came: input that Jackson reads anyway (UTF-16 guessed from zero bytes, overlong
+     * forms) is rewritten as UTF-8, so stored data always passes {@link JsonData#check}; encoded surrogates it refuses.
+     */
+    @Test
+    void inputThatIsNotStrictUtf8IsRewrittenAsUtf8() {
+        byte[] utf16 = "{\"a\":1}".getBytes(StandardCharsets.UTF_16LE);
+        assertFalse(JsonData.isCanonicalIfValid(utf16, 0, utf16.length));
+        assertEquals("{\"a\":1}", JsonData.parse(utf16).toString());
+        byte[] overlong = {'{', '"', 'a', '"', ':', '"', (byte) 0xC0, (byte) 0xAF, '"', '}'};
+        assertFalse(JsonData.isCanonicalIfValid(overlong, 0, overlong.length));
+        byte[] stored = JsonData.parse(overlong).bytes();
+        JsonData.check(stored, 0, stored.length);
+        byte[] surrogate = {'{', '"', 'a', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}'};
+        assertEquals(ErrorKind.USAGE, assertThrows(PoolException.class, () -> JsonData.parse(surrogate)).kind());
+    }
+
+    @Test
+    void checkAcceptsStoredDataOnly() throws IOException {
+        for (String json : List.of("{}", "{\"a\":1}", "{\"u\":\"é ✓ 🦀\",\"n\":[1,{\"x\":null}]}")) {
+            JsonData.check(bytes(json), 0, bytes(json).length);
+            assertEquals(JsonData.MAPPER.readTree(JsonData.parse(json).bytes()),
+                    JsonData.tree(bytes(json), 0, bytes(json).length));
+        }
+        byte[] framed = bytes("xx{\"a\":1}yy");
+        JsonData.check(framed, 2, 7);
+        List<byte[]> refused = List.of(bytes("[1]"), bytes(" {}"), bytes("{} "), bytes("{\"a\":1}{}"),
+                bytes("{\"a\":1,\"a\":2}"), bytes("\uFEFF{}"), bytes("{"), bytes("}"), new byte[0],
+                "{\"a\":1}".getBytes(StandardCharsets.UTF_16LE),
+                new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC0, (byte) 0xAF, '"', '}'},
+                new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}'},
+                new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xFF, '"', '}'});
+        for (byte[] b : refused) {
+            assertEquals(ErrorKind.USAGE, assertThrows(PoolException.class, () -> JsonData.check(b, 0, b.length),
+                    () -> new String(b, StandardCharsets.ISO_8859_1)).kind());
+            assertThrows(PoolException.class, () -> JsonData.tree(b, 0, b.length));
+        }
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import static dev.rockpool.pool.HeaderDescriptor.FILE_HEADER_LENGTH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,19 +66,37 @@ class LayoutDescriptorTest {
         assertEquals(Integer.MAX_VALUE - 7, FrameDescriptor.align(Integer.MAX_VALUE - 8));
         long ring = 1024;
         // A padding frame must end exactly at the end of the ring.
-        assertTrue(FrameDescriptor.isPlausible(64, FrameDescriptor.TYPE_PADDING, 0, ring - 64, ring));
-        assertFalse(FrameDescriptor.isPlausible(64, FrameDescriptor.TYPE_PADDING, 0, ring - 72, ring));
-        assertFalse(FrameDescriptor.isPlausible(16, FrameDescriptor.TYPE_PADDING, 0, ring - 16, ring));
+        assertTrue(FrameDescriptor.isPlausible(64, FrameDescriptor.TYPE_PADDING, 0, 0, ring - 64, ring));
+        assertFalse(FrameDescriptor.isPlausible(64, FrameDescriptor.TYPE_PADDING, 0, 0, ring - 72, ring));
+        assertFalse(FrameDescriptor.isPlausible(16, FrameDescriptor.TYPE_PADDING, 0, 0, ring - 16, ring));
         // A message needs a header, the 3-byte minimal meta and at least "{}".
-        assertTrue(FrameDescriptor.isPlausible(37, FrameDescriptor.TYPE_MESSAGE, 3, 0, ring));
-        assertFalse(FrameDescriptor.isPlausible(36, FrameDescriptor.TYPE_MESSAGE, 3, 0, ring));
-        assertFalse(FrameDescriptor.isPlausible(37, FrameDescriptor.TYPE_MESSAGE, 2, 0, ring));
-        assertFalse(FrameDescriptor.isPlausible(37, FrameDescriptor.TYPE_MESSAGE, 4, 0, ring));
-        assertTrue(FrameDescriptor.isPlausible(1024, FrameDescriptor.TYPE_MESSAGE, 3, 0, ring));
-        assertFalse(FrameDescriptor.isPlausible(1017, FrameDescriptor.TYPE_MESSAGE, 3, 8, ring), "past the end");
-        assertFalse(FrameDescriptor.isPlausible(64, 0, 3, 0, ring), "zeroed memory is no frame");
-        assertFalse(FrameDescriptor.isPlausible(64, 3, 3, 0, ring));
-        assertFalse(FrameDescriptor.isPlausible(-5, FrameDescriptor.TYPE_MESSAGE, 3, 0, ring));
+        assertTrue(FrameDescriptor.isPlausible(37, FrameDescriptor.TYPE_MESSAGE, 3, 1, 0, ring));
+        assertFalse(FrameDescriptor.isPlausible(36, FrameDescriptor.TYPE_MESSAGE, 3, 1, 0, ring));
+        assertFalse(FrameDescriptor.isPlausible(37, FrameDescriptor.TYPE_MESSAGE, 2, 1, 0, ring));
+        assertFalse(FrameDescriptor.isPlausible(37, FrameDescriptor.TYPE_MESSAGE, 4, 1, 0, ring));
+        assertTrue(FrameDescriptor.isPlausible(1024, FrameDescriptor.TYPE_MESSAGE, 3, 1, 0, ring));
+        assertFalse(FrameDescriptor.isPlausible(1017, FrameDescriptor.TYPE_MESSAGE, 3, 1, 8, ring), "past the end");
+        assertFalse(FrameDescriptor.isPlausible(64, 0, 3, 1, 0, ring), "zeroed memory is no frame");
+        assertFalse(FrameDescriptor.isPlausible(64, 3, 3, 1, 0, ring));
+        assertFalse(FrameDescriptor.isPlausible(-5, FrameDescriptor.TYPE_MESSAGE, 3, 1, 0, ring));
+        // Lengths whose padding or sum overflows an int must not wrap around into plausible values.
+        long big = Integer.MAX_VALUE & -8L;
+        for (int length : new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE - 6, Integer.MIN_VALUE}) {
+            assertFalse(FrameDescriptor.isPlausible(length, FrameDescriptor.TYPE_MESSAGE, 3, 1, 8, big), "" + length);
+            assertFalse(FrameDescriptor.isPlausible(length, FrameDescriptor.TYPE_PADDING, 0, 0, 8, big), "" + length);
+        }
+        // Seqs run from 1 to below MAX_SEQ.
+        for (long seq : new long[] {0, -1, Long.MIN_VALUE, HeaderDescriptor.MAX_SEQ, Long.MAX_VALUE}) {
+            assertFalse(FrameDescriptor.isPlausible(37, FrameDescriptor.TYPE_MESSAGE, 3, seq, 0, ring), "" + seq);
+        }
+        assertEquals("bad frame header: length=2147483647 at ring offset=8 (a message is 37 bytes to the end of the"
+                + " ring, ringCapacity=1024)", FrameDescriptor.headerProblem(Integer.MAX_VALUE,
+                FrameDescriptor.TYPE_MESSAGE, 3, 1, 8, ring));
+        assertEquals("bad frame header: seq=0 (1 to " + (HeaderDescriptor.MAX_SEQ - 1) + ")",
+                FrameDescriptor.headerProblem(37, FrameDescriptor.TYPE_MESSAGE, 3, 0, 0, ring));
+        assertEquals("bad frame header: metaLength=36 for length=37",
+                FrameDescriptor.headerProblem(37, FrameDescriptor.TYPE_MESSAGE, 36, 1, 0, ring));
+        assertNull(FrameDescriptor.headerProblem(37, FrameDescriptor.TYPE_MESSAGE, 3, 1, 0, ring));
     }
 
     @Test
@@ -187,14 +206,48 @@ class LayoutDescriptorTest {
     @Test
     void checkStateMessagesNameTheField() {
         Path p = dir.resolve("x.pool");
-        HeaderDescriptor.checkState(0, 0, 1, 1024, p);
-        HeaderDescriptor.checkState(4096, 4096 + 1024, 99, 1024, p);
-        HeaderDescriptor.checkState(8192, 4096, 99, 1024, p); // a writer died after dropping everything: repairable
-        assertCorrupt("head=0 tail=2048 ringCapacity=1024", () -> HeaderDescriptor.checkState(0, 2048, 1, 1024, p));
-        assertCorrupt("head=-8 tail=0", () -> HeaderDescriptor.checkState(-8, 0, 1, 1024, p));
-        assertCorrupt("head=0 tail=-8", () -> HeaderDescriptor.checkState(0, -8, 1, 1024, p));
-        assertCorrupt("head=0 tail=12 are not 8-byte aligned", () -> HeaderDescriptor.checkState(0, 12, 1, 1024, p));
-        assertCorrupt("nextSeq=0", () -> HeaderDescriptor.checkState(0, 0, 0, 1024, p));
+        HeaderDescriptor.checkState(0, 0, 1, 1024, false, p);
+        HeaderDescriptor.checkState(4096, 4096 + 1024, 99, 1024, false, p);
+        // A writer died after dropping everything: repairable, but only while a writer is inside an append.
+        HeaderDescriptor.checkState(8192, 4096, 99, 1024, true, p);
+        assertCorrupt("head=8192 is past tail=4096 while no writer is inside an append",
+                () -> HeaderDescriptor.checkState(8192, 4096, 99, 1024, false, p));
+        assertCorrupt("tail=2048 is more than ringCapacity=1024 ahead of head=0",
+                () -> HeaderDescriptor.checkState(0, 2048, 1, 1024, false, p));
+        assertCorrupt("head=-8 is not a position", () -> HeaderDescriptor.checkState(-8, 0, 1, 1024, false, p));
+        assertCorrupt("tail=-8 is not a position", () -> HeaderDescriptor.checkState(0, -8, 1, 1024, false, p));
+        assertCorrupt("tail=12 is not a position", () -> HeaderDescriptor.checkState(0, 12, 1, 1024, false, p));
+        long far = HeaderDescriptor.MAX_POSITION + 8;
+        assertCorrupt("head=" + far, () -> HeaderDescriptor.checkState(far, far, 1, 1024, true, p));
+        assertCorrupt("nextSeq=0", () -> HeaderDescriptor.checkState(0, 0, 0, 1024, false, p));
+        assertCorrupt("nextSeq=" + Long.MAX_VALUE,
+                () -> HeaderDescriptor.checkState(0, 0, Long.MAX_VALUE, 1024, false, p));
+    }
+
+    @Test
+    void consistentStateIsWhatPublishAndRecoveryLeave() {
+        assertTrue(HeaderDescriptor.isConsistent(0, 0, 1, 0, 1, 0, 1024), "a new pool");
+        assertTrue(HeaderDescriptor.isConsistent(0, 400, 11, 10, 1, 10, 1024), "ten messages of 40 bytes");
+        assertTrue(HeaderDescriptor.isConsistent(800, 800, 21, 0, 21, 20, 1024), "every message dropped");
+        assertFalse(HeaderDescriptor.isConsistent(0, 400, 11, 11, 1, 10, 1024), "more messages than fit");
+        assertFalse(HeaderDescriptor.isConsistent(0, 400, 11, -1, 1, 10, 1024), "negative count");
+        assertFalse(HeaderDescriptor.isConsistent(0, 400, 10, 10, 1, 10, 1024), "next seq not above last seq");
+        assertFalse(HeaderDescriptor.isConsistent(0, 400, 11, 10, 0, 10, 1024), "head seq 0");
+        assertFalse(HeaderDescriptor.isConsistent(0, 400, 11, 10, 11, 10, 1024), "head seq past last seq");
+        assertFalse(HeaderDescriptor.isConsistent(0, 0, 5, 0, 1, 4, 1024), "empty but head seq behind");
+        assertFalse(HeaderDescriptor.isConsistent(408, 400, 11, 0, 11, 10, 1024), "head past tail");
+        assertFalse(HeaderDescriptor.isConsistent(0, 0, 1, Long.MAX_VALUE, 1, 0, 1024), "a count that overflows");
+    }
+
+    @Test
+    void lockTokens() {
+        assertFalse(HeaderDescriptor.isLockToken(0), "free");
+        assertTrue(HeaderDescriptor.isLockToken(WriterLock.OWN_TOKEN));
+        assertTrue(HeaderDescriptor.isLockToken(WriterLock.tokenOf(1, 0)));
+        for (long word : new long[] {-1, Long.MIN_VALUE, Long.MAX_VALUE, HeaderDescriptor.MAX_LOCK_WORD,
+                1L << WriterLock.PID_BITS}) {
+            assertFalse(HeaderDescriptor.isLockToken(word), Long.toHexString(word));
+        }
     }
 
     private static void assertCorrupt(String expected, org.junit.jupiter.api.function.Executable check) {

@@ -3,6 +3,7 @@ package dev.rockpool.pool;
 import dev.rockpool.pool.testing.PoolFile;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,6 +30,23 @@ final class PoolTesting {
             throw new IllegalArgumentException("frame " + frameLength + " too small for " + n);
         }
         return prefix + "x".repeat(pad) + "\"}";
+    }
+
+    /**
+     * A new 64 KiB pool at {@code file} holding ten {@link #sized} messages, each with {@code tags}, in frames of 504
+     * bytes: seq n starts at ring offset (n - 1) × 504.
+     */
+    static Path tenMessages(Path file, String... tags) {
+        int tagBytes = 0;
+        for (String tag : tags) {
+            tagBytes += 2 + tag.getBytes(StandardCharsets.UTF_8).length;
+        }
+        try (Pool pool = Pool.create(file, PoolOptions.ofSize(PoolOptions.MIN_SIZE))) {
+            for (int i = 1; i <= 10; i++) {
+                pool.append(Draft.of(sized(i, 504 - tagBytes), tags));
+            }
+        }
+        return file;
     }
 
     /** The seq a {@link #sized} message names. */

@@ -117,6 +117,12 @@ public final class PoolFile {
         putInt(file, frame + FrameDescriptor.CRC_OFFSET, (int) crc.getValue());
     }
 
+    /** Puts {@code value} at {@code at}, a byte of the frame at {@code frame}, and forges the frame. */
+    public static void forgeByte(Path file, long frame, long at, int value) {
+        putByte(file, at, (byte) value);
+        forge(file, frame);
+    }
+
     /** File offset of the data (after the meta section) of the message frame at {@code frame}. */
     public static long dataOffset(Path file, long frame) {
         return frame + FrameDescriptor.FRAME_HEADER_LENGTH + getInt(file, frame + FrameDescriptor.META_LENGTH_OFFSET);
