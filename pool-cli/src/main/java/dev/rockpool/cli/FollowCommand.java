@@ -5,7 +5,6 @@ import dev.rockpool.pool.Cursor;
 import dev.rockpool.pool.GapPolicy;
 import dev.rockpool.pool.Message;
 import dev.rockpool.pool.Pool;
-import dev.rockpool.pool.PoolException;
 import dev.rockpool.pool.Start;
 import dev.rockpool.pool.WaitStrategy;
 import picocli.CommandLine.ArgGroup;
@@ -140,8 +139,9 @@ final class FollowCommand implements Callable<Integer> {
                 }
                 return exit;
             }
-        } catch (PoolException e) {
-            // What was printed before a RetentionGap (or any failure) still reaches the reader.
+        } catch (RuntimeException e) {
+            // What was printed before a RetentionGap (or any failure) still reaches the reader: whole messages only,
+            // as MessageOutput writes nothing of a message it could not render in full.
             output.flush();
             drops.flush(true);
             throw e;

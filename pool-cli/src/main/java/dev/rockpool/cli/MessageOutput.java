@@ -3,13 +3,14 @@ package dev.rockpool.cli;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.rockpool.filter.Envelope;
 import dev.rockpool.pool.JsonData;
 import dev.rockpool.pool.Message;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Locale;
 
 /**
@@ -39,6 +40,8 @@ final class MessageOutput {
     private final Output out;
     private final Format format;
     private final boolean dataOnly;
+    /** The message being rendered, reused. */
+    private final ByteArrayOutputStream rendered = new ByteArrayOutputStream(1024);
 
     /** Messages to stdout as {@code options} say; without {@code --format}, pretty on a terminal, else jsonl. */
     MessageOutput(Io io, Options.MessageFormat options) {
@@ -47,22 +50,29 @@ final class MessageOutput {
         this.dataOnly = options.dataOnly;
     }
 
+    /**
+     * Writes one message, whole or not at all: it is rendered and checked in full first (data a JSON object in
+     * UTF-8, tags and origin decodable; a forged frame is a Corrupt error naming its seq and offset), then handed to
+     * the output in one piece, so an error never leaves part of a message on stdout.
+     */
     void write(Message m) {
+        rendered.reset();
         try {
             if (format == Format.JSONL) {
                 if (dataOnly) {
-                    out.write(m.payloadArray(), m.dataOffset(), m.dataLength());
+                    m.checkData();
+                    rendered.write(m.payloadArray(), m.dataOffset(), m.dataLength());
                 } else {
-                    Envelope.write(m, out.stream());
+                    Envelope.write(m, rendered);
                 }
             } else {
-                JsonNode node = dataOnly ? Envelope.data(m) : Envelope.tree(m);
-                out.write(PRETTY.writeValueAsBytes(node));
+                PRETTY.writeValue(rendered, dataOnly ? Envelope.data(m) : Envelope.tree(m));
             }
         } catch (IOException e) {
-            throw Output.closed(e);
+            throw new UncheckedIOException(e); // a byte array does not fail
         }
-        out.write('\n');
+        rendered.write('\n');
+        out.write(rendered);
     }
 
     void flush() {

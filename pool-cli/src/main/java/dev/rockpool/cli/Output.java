@@ -1,6 +1,7 @@
 package dev.rockpool.cli;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -46,42 +47,37 @@ final class Output {
         discarding = true;
     }
 
-    /** The buffered stream (callers must translate IOExceptions with {@link #closed}). */
-    OutputStream stream() {
-        return out;
+    /** One write to the buffered stream. */
+    @FunctionalInterface
+    private interface Write {
+        void to(OutputStream out) throws IOException;
+    }
+
+    private void attempt(Write write) {
+        if (discarding) {
+            return;
+        }
+        try {
+            write.to(out);
+        } catch (IOException e) {
+            failed(e);
+        }
     }
 
     void write(byte[] bytes) {
-        if (discarding) {
-            return;
-        }
-        try {
-            out.write(bytes);
-        } catch (IOException e) {
-            failed(e);
-        }
+        attempt(o -> o.write(bytes));
     }
 
-    void write(byte[] bytes, int offset, int length) {
-        if (discarding) {
-            return;
-        }
-        try {
-            out.write(bytes, offset, length);
-        } catch (IOException e) {
-            failed(e);
-        }
+    /**
+     * Writes a whole rendered piece (one message) in one call: the buffer is flushed before it or it passes through
+     * whole, so what reaches stdout ends between two pieces, never inside one.
+     */
+    void write(ByteArrayOutputStream piece) {
+        attempt(piece::writeTo);
     }
 
     void write(int b) {
-        if (discarding) {
-            return;
-        }
-        try {
-            out.write(b);
-        } catch (IOException e) {
-            failed(e);
-        }
+        attempt(o -> o.write(b));
     }
 
     /** Writes a line of text and a newline. */
@@ -91,17 +87,6 @@ final class Output {
     }
 
     void flush() {
-        if (discarding) {
-            return;
-        }
-        try {
-            out.flush();
-        } catch (IOException e) {
-            failed(e);
-        }
-    }
-
-    static Closed closed(IOException e) {
-        return new Closed(e);
+        attempt(OutputStream::flush);
     }
 }

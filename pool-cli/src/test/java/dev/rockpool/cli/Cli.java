@@ -8,6 +8,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +59,7 @@ final class Cli {
         Io io = new Io(new ByteArrayInputStream(in), out, err, false, false, false);
         String[] full = withDir(dir, args);
         int exit = Rockpool.run(io, full);
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return new Result(exit, utf8(out.toByteArray()), utf8(err.toByteArray()));
     }
 
     static Result run(Path dir, String... args) {
@@ -70,7 +72,16 @@ final class Cli {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Io io = new Io(new ByteArrayInputStream(new byte[0]), out, err, true, true, true);
         int exit = Rockpool.run(io, withDir(dir, args));
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return new Result(exit, utf8(out.toByteArray()), utf8(err.toByteArray()));
+    }
+
+    /** Text of what the tool wrote, which must be UTF-8: malformed bytes fail the test instead of being replaced. */
+    static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new AssertionError("the output is not UTF-8: " + e, e);
+        }
     }
 
     private static String[] withDir(Path dir, String... args) {

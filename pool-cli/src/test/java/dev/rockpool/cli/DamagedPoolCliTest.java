@@ -103,8 +103,7 @@ class DamagedPoolCliTest {
     void aForgedFrameWithBrokenMetaNeverTearsTheOutput() {
         long at = frame(9);
         // The tag's length prefix now claims more bytes than the meta section has; the checksum is recomputed.
-        PoolFile.putByte(file, at + FrameDescriptor.FRAME_HEADER_LENGTH + 2, (byte) 0x7F);
-        PoolFile.forge(file, at);
+        PoolFile.forgeByte(file, at, at + FrameDescriptor.FRAME_HEADER_LENGTH + 2, 0x7F);
         for (String format : List.of("jsonl", "pretty")) {
             Cli.Result follow = run(dir, "follow", "p", "--no-follow", "--format", format);
             if (format.equals("jsonl")) {
@@ -122,11 +121,9 @@ class DamagedPoolCliTest {
     void aForgedFrameWhoseDataIsNotJsonIsCorruptNamingSeqAndOffset() {
         long at = frame(5);
         long data = PoolFile.dataOffset(file, at);
-        PoolFile.putByte(file, data + 1, (byte) '}');
-        PoolFile.forge(file, at);
+        PoolFile.forgeByte(file, at, data + 1, '}');
         long utf8 = frame(7);
-        PoolFile.putByte(file, PoolFile.dataOffset(file, utf8) + 20, (byte) 0xFF);
-        PoolFile.forge(file, utf8);
+        PoolFile.forgeByte(file, utf8, PoolFile.dataOffset(file, utf8) + 20, 0xFF);
         for (List<String> args : List.of(List.of("fetch", "p", "5"), List.of("fetch", "p", "5", "--data-only"),
                 List.of("fetch", "p", "5", "--format", "pretty"))) {
             JsonNode error = corrupt(run(dir, args.toArray(new String[0])));

@@ -134,8 +134,9 @@ public class PoolSourceTask extends SourceTask {
                 if (m == null) {
                     break;
                 }
-                if (keep(f, m)) {
-                    batch.add(records.record(f.name(), topic, partition, f.offsetAfter(m), m));
+                SourceRecord record = recordOf(f, topic, partition, m);
+                if (record != null) {
+                    batch.add(record);
                     f.sent(m.seq() + 1);
                 }
                 // A long run of filtered-out messages must not hold the poll past its deadline, or stop().
@@ -165,11 +166,13 @@ public class PoolSourceTask extends SourceTask {
         }
     }
 
-    private boolean keep(PoolFollower f, Message m) {
+    /** The record of a message the filters keep, else null; a message that cannot be read in full fails the task. */
+    private SourceRecord recordOf(PoolFollower f, String topic, Map<String, Object> partition, Message m) {
         try {
-            return filter.test(m);
+            return filter.test(m) ? records.record(f.name(), topic, partition, f.offsetAfter(m), m) : null;
         } catch (PoolException e) {
-            throw new ConnectException("Pool '" + f.name() + "' seq " + m.seq() + ": " + e.getMessage(), e);
+            throw new ConnectException("Pool '" + f.name() + "' seq " + m.seq() + ": " + e.kind().label() + ": "
+                    + e.getMessage(), e);
         }
     }
 

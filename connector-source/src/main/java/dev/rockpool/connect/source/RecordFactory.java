@@ -40,16 +40,23 @@ final class RecordFactory {
         this.tagsHeader = headers.contains(PoolSourceConfig.RecordHeader.TAGS);
     }
 
+    /**
+     * The record of a message. Its value is JSON in every format: the stored bytes go out as they are in bytes and
+     * string, after one streaming check that they are a JSON object in UTF-8 ({@link Message#checkData}); map parses
+     * them anyway. A forged frame is a Corrupt {@link dev.rockpool.pool.PoolException} naming its seq and offset.
+     */
     SourceRecord record(String pool, String topic, Map<String, ?> partition, Map<String, ?> offset, Message m) {
         Object value;
         Schema valueSchema;
         switch (valueFormat) {
             case BYTES:
                 valueSchema = Schema.BYTES_SCHEMA;
+                m.checkData();
                 value = m.data();
                 break;
             case STRING:
                 valueSchema = Schema.STRING_SCHEMA;
+                m.checkData();
                 value = m.dataString();
                 break;
             default:

@@ -8,6 +8,7 @@ import dev.rockpool.pool.Draft;
 import dev.rockpool.pool.JsonData;
 import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolOptions;
+import dev.rockpool.pool.testing.PoolFile;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.header.Header;
@@ -159,6 +160,27 @@ class PoolSourceTaskTest {
             assertEquals("{\"a\":{\"b\":[1,2.5,\"x\",true,null]},\"big\":12345678901234}", asString.value());
             SourceRecord forced = pollRecords(start(props("v", "value.format", "bytes")), 1).get(0);
             assertEquals(Schema.BYTES_SCHEMA, forced.valueSchema());
+        }
+    }
+
+    /**
+     * A frame forged with a recomputed checksum whose data is not a JSON object is not sent in any value format: the
+     * task fails naming the pool, seq and file offset, after the messages before it were delivered.
+     */
+    @Test
+    void aForgedFrameWhoseDataIsNotJsonFailsTheTaskNamingSeqAndOffset() throws Exception {
+        try (Pool pool = create("f", PoolOptions.MIN_SIZE)) {
+            append(pool, 3);
+        }
+        Path file = dir.resolve("f.pool");
+        long at = PoolFile.frameOffsets(file).get(1);
+        PoolFile.forgeByte(file, at, PoolFile.dataOffset(file, at) + 1, 0xFF);
+        for (String format : List.of("bytes", "string", "map")) {
+            PoolSourceTask task = start(props("f", "value.format", format, "batch.max.messages", "1"));
+            assertEquals(1L, seqOf(task.poll().get(0)));
+            ConnectException e = assertThrows(ConnectException.class, task::poll);
+            assertTrue(e.getMessage().contains("Pool 'f' seq 2: Corrupt") && e.getMessage().contains("offset=" + at),
+                    format + ": " + e.getMessage());
         }
     }
 
