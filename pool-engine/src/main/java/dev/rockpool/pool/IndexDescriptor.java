@@ -31,7 +31,8 @@ public final class IndexDescriptor {
      * Most slots: the page-aligned end of the index stays below 2^31, so slot offsets are ints and header and index
      * fit one mapping. A header naming more is Corrupt before anything is mapped.
      */
-    public static final long MAX_CAPACITY = (Integer.MAX_VALUE - HeaderDescriptor.FILE_HEADER_LENGTH - 4095L) / SLOT_LENGTH;
+    public static final long MAX_CAPACITY =
+            (Integer.MAX_VALUE - HeaderDescriptor.FILE_HEADER_LENGTH - 4095L) / SLOT_LENGTH;
 
     private IndexDescriptor() {
     }
