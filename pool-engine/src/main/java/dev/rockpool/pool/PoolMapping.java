@@ -144,10 +144,11 @@ final class PoolMapping {
     /**
      * The physical offset of a logical position, always inside the ring: positions are checked on open and by the
      * writer, but one loaded while another process damages the header could be negative, and must still not reach a
-     * buffer call outside the ring (its frame then fails the frame checks).
+     * buffer call outside the ring (its frame then fails the frame checks). One division, as before the check.
      */
     int physical(long position) {
-        return (int) Math.floorMod(position, ringCapacity);
+        long offset = position % ringCapacity;
+        return (int) (offset < 0 ? offset + ringCapacity : offset);
     }
 
     /** The file offset of a physical ring offset: where errors say a frame is. */
