@@ -68,24 +68,27 @@ class LauncherBuildIT {
     }
 
     /**
-     * The launcher, every module's pom (Maven reads the whole reactor), {@code .mvn/} and the sources of the engine and
-     * the CLI; the copy builds offline from the local repository this build filled ({@code .mvn/maven.config}).
+     * The launcher, every module's pom (Maven reads the whole reactor, nested modules too), {@code .mvn/} and every
+     * module's main sources (the CLI's build picks the modules it needs); the copy builds offline from the local
+     * repository this build filled ({@code .mvn/maven.config}).
      */
     private void copySources() throws IOException {
         Path root = Scripts.root();
         copyTree(root.resolve("bin"), copy.resolve("bin"));
-        Files.copy(root.resolve("pom.xml"), copy.resolve("pom.xml"));
-        try (Stream<Path> modules = Files.list(root)) {
-            for (Path pom : modules.map(m -> m.resolve("pom.xml")).filter(Files::isRegularFile).toList()) {
-                Path target = copy.resolve(root.relativize(pom));
-                Files.createDirectories(target.getParent());
-                Files.copy(pom, target);
-            }
-        }
-        copyTree(root.resolve("pool-engine/src/main"), copy.resolve("pool-engine/src/main"));
-        copyTree(root.resolve("pool-cli/src/main"), copy.resolve("pool-cli/src/main"));
         copyTree(root.resolve(".mvn"), copy.resolve(".mvn"));
         Files.writeString(copy.resolve(".mvn/maven.config"), "--offline\n");
+        try (Stream<Path> poms = Files.find(root, 3, (path, attributes) -> path.endsWith("pom.xml")
+                && !root.relativize(path).toString().matches("(.*/)?(target[^/]*|src|\\.git)/.*"))) {
+            for (Path pom : poms.toList()) {
+                Path module = copy.resolve(root.relativize(pom)).getParent();
+                Files.createDirectories(module);
+                Files.copy(pom, module.resolve("pom.xml"));
+                Path sources = pom.resolveSibling("src/main");
+                if (Files.isDirectory(sources)) {
+                    copyTree(sources, module.resolve("src/main"));
+                }
+            }
+        }
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
