@@ -1,6 +1,7 @@
 package dev.rockpool.bench;
 
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,7 @@ class BenchSupportTest {
             byte[] entry = JournalEntries.entry(i);
             assertArrayEquals(entry, JsonData.parse(entry).bytes(), "compact");
             assertArrayEquals(entry, JournalEntries.entry(i), "deterministic");
-            var tree = JsonData.MAPPER.readTree(entry);
+            var tree = JsonTrees.MAPPER.readTree(entry);
             assertEquals("edge-gw-07", tree.get("_HOSTNAME").asText());
             assertTrue(tree.get("MESSAGE").asText().length() > 20, tree.toString());
             assertTrue(entry.length >= 500 && entry.length <= 1600, entry.length + ": " + tree);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.header.Headers;
@@ -101,7 +102,7 @@ public final class RockpoolHeaders {
         if (element.indexOf('\\') < 0) {
             return element;
         }
-        try (JsonParser parser = JsonData.MAPPER.createParser("\"" + element + "\"")) {
+        try (JsonParser parser = JsonData.FACTORY.createParser("\"" + element + "\"")) {
             if (parser.nextToken() != JsonToken.VALUE_STRING) {
                 return element;
             }
@@ -132,7 +133,7 @@ public final class RockpoolHeaders {
 
     private static JsonNode parseArray(String text) {
         try {
-            JsonNode node = JsonData.MAPPER.readTree(text);
+            JsonNode node = JsonTrees.MAPPER.readTree(text);
             return node != null && node.isArray() ? node : null;
         } catch (IOException e) {
             return null;

@@ -2,6 +2,7 @@ package dev.rockpool.connect;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -27,8 +28,8 @@ class RockpoolHeadersTest {
     void tagsAreAJsonArray() throws JsonProcessingException {
         for (List<String> tags : List.of(List.<String>of(), List.of("a"), AWKWARD, List.of("b\"q", "tab\t",
                 "\u0001ctl", "é ✓ 🦀", "</script>"))) {
-            assertEquals(JsonData.MAPPER.writeValueAsString(tags), RockpoolHeaders.encodeTags(tags));
-            assertEquals(tags, JsonData.MAPPER.readValue(RockpoolHeaders.encodeTags(tags), List.class));
+            assertEquals(JsonTrees.MAPPER.writeValueAsString(tags), RockpoolHeaders.encodeTags(tags));
+            assertEquals(tags, JsonTrees.MAPPER.readValue(RockpoolHeaders.encodeTags(tags), List.class));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.rockpool.cli;
 
+import dev.rockpool.filter.Envelope;
 import dev.rockpool.filter.TimeFormat;
 import dev.rockpool.pool.AppendResult;
 import dev.rockpool.pool.BadDraftPolicy;
@@ -105,7 +106,7 @@ final class FeedCommand implements Callable<Integer> {
     BadDraftPolicy errors;
 
     private Output out;
-    private byte[] tagsJson;
+    private byte[] metaJson;
     private long lastReceiptTime = Long.MIN_VALUE;
     private byte[] lastReceiptTimeBytes;
 
@@ -120,7 +121,7 @@ final class FeedCommand implements Callable<Integer> {
                     null, null, null, "e.g. rockpool feed " + target.pool + " '{\"msg\":\"hello\"}'", null);
         }
         out = Output.discardingWhenClosed(io.out());
-        tagsJson = JsonData.MAPPER.writeValueAsBytes(tags);
+        metaJson = Envelope.meta(tags, null);
         if (data != null) {
             return feedOne();
         }
@@ -327,13 +328,13 @@ final class FeedCommand implements Callable<Integer> {
         out.write(Long.toString(r.seq()).getBytes(StandardCharsets.US_ASCII));
         out.write(RECEIPT_TIME);
         out.write(lastReceiptTimeBytes);
-        out.write(RECEIPT_TAGS);
-        out.write(tagsJson);
+        out.write(RECEIPT_META);
+        out.write(metaJson);
         out.write(RECEIPT_END);
     }
 
     private static final byte[] RECEIPT_SEQ = "{\"seq\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RECEIPT_TIME = ",\"time\":\"".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] RECEIPT_TAGS = "\",\"meta\":{\"tags\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] RECEIPT_END = "}}\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RECEIPT_META = "\",\"meta\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RECEIPT_END = "}\n".getBytes(StandardCharsets.US_ASCII);
 }

@@ -1,17 +1,18 @@
 package dev.rockpool.cli;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.rockpool.filter.TimeFormat;
 import dev.rockpool.pool.JsonData;
 import dev.rockpool.pool.PoolException;
 
+import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -90,38 +91,36 @@ public final class Io {
      * {@code {"error":{"kind","message","hint","path","seq","offset",...}}} with absent fields omitted.
      */
     public void error(PoolException e, String hint) {
-        ObjectNode error = JsonNodeFactory.instance.objectNode();
-        error.put("kind", e.kind().label());
-        error.put("message", String.valueOf(e.getMessage()));
-        if (hint != null) {
-            error.put("hint", hint);
-        }
-        if (e.path() != null) {
-            error.put("path", e.path().toString());
-        }
-        if (e.seq() != null) {
-            error.put("seq", e.seq());
-        }
-        if (e.offset() != null) {
-            error.put("offset", e.offset());
-        }
-        if (e instanceof RecordException) {
-            RecordException r = (RecordException) e;
-            error.put("record", r.record());
-            error.put("line", r.line());
-        }
         if (stderrTerminal) {
             StringBuilder b = new StringBuilder("rockpool: ").append(e.kind().label()).append(": ")
                     .append(e.getMessage());
             if (hint != null) {
                 b.append(" (hint: ").append(hint).append(')');
             }
-            writeErr(b.append('\n').toString());
-        } else {
-            ObjectNode root = JsonNodeFactory.instance.objectNode();
-            root.set("error", error);
-            writeErr(root + "\n");
+            writeErr(b.append('\n').toString().getBytes(StandardCharsets.UTF_8));
+            return;
         }
+        writeErr(jsonLine("error", g -> {
+            g.writeStringField("kind", e.kind().label());
+            g.writeStringField("message", String.valueOf(e.getMessage()));
+            if (hint != null) {
+                g.writeStringField("hint", hint);
+            }
+            if (e.path() != null) {
+                g.writeStringField("path", e.path().toString());
+            }
+            if (e.seq() != null) {
+                g.writeNumberField("seq", e.seq());
+            }
+            if (e.offset() != null) {
+                g.writeNumberField("offset", e.offset());
+            }
+            if (e instanceof RecordException) {
+                RecordException r = (RecordException) e;
+                g.writeNumberField("record", r.record());
+                g.writeNumberField("line", r.line());
+            }
+        }));
     }
 
     /**
@@ -130,24 +129,52 @@ public final class Io {
      */
     public void notice(String kind, String cmd, String pool, String message, Map<String, Object> details) {
         if (stderrTerminal) {
-            writeErr("rockpool: " + cmd + " " + pool + ": " + message + "\n");
+            writeErr(("rockpool: " + cmd + " " + pool + ": " + message + "\n").getBytes(StandardCharsets.UTF_8));
             return;
         }
-        ObjectNode notice = JsonNodeFactory.instance.objectNode();
-        notice.put("kind", kind);
-        notice.put("time", TimeFormat.format(TimeFormat.nowNanos()));
-        notice.put("cmd", cmd);
-        notice.put("pool", pool);
-        notice.put("message", message);
-        notice.set("details", JsonData.MAPPER.valueToTree(details));
-        ObjectNode root = JsonNodeFactory.instance.objectNode();
-        root.set("notice", notice);
-        writeErr(root + "\n");
+        writeErr(jsonLine("notice", g -> {
+            g.writeStringField("kind", kind);
+            g.writeStringField("time", TimeFormat.format(TimeFormat.nowNanos()));
+            g.writeStringField("cmd", cmd);
+            g.writeStringField("pool", pool);
+            g.writeStringField("message", message);
+            g.writeObjectFieldStart("details");
+            for (Map.Entry<String, Object> d : details.entrySet()) {
+                g.writeFieldName(d.getKey());
+                g.writeObject(d.getValue());
+            }
+            g.writeEndObject();
+        }));
     }
 
-    private void writeErr(String text) {
+    /** Writes the fields of one JSON object inside another. */
+    @FunctionalInterface
+    private interface Fields {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /**
+     * {@code {"WRAPPER":{fields}}} and a newline, compact, written by a streaming generator: reporting an error must
+     * not cost the start of an object mapper.
+     */
+    private static byte[] jsonLine(String wrapper, Fields fields) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = JsonData.FACTORY.createGenerator(bytes)) {
+            g.writeStartObject();
+            g.writeObjectFieldStart(wrapper);
+            fields.write(g);
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        bytes.write('\n');
+        return bytes.toByteArray();
+    }
+
+    private void writeErr(byte[] text) {
         try {
-            err.write(text.getBytes(StandardCharsets.UTF_8));
+            err.write(text);
             err.flush();
         } catch (IOException ignored) {
             // stderr is gone: there is nobody left to tell

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.rockpool.filter.Envelope;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.Message;
 
 import java.io.ByteArrayOutputStream;
@@ -30,7 +31,7 @@ final class MessageOutput {
     }
 
     /** Indented like jq prints: {@code "key": value}, one array element per line, {@code []} and <code>{}</code>. */
-    static final ObjectWriter PRETTY = JsonData.MAPPER.writer(new DefaultPrettyPrinter(Separators.createDefaultInstance()
+    static final ObjectWriter PRETTY = JsonTrees.MAPPER.writer(new DefaultPrettyPrinter(Separators.createDefaultInstance()
             .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
             .withObjectEmptySeparator("")
             .withArrayEmptySeparator(""))

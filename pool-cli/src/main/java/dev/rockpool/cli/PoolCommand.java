@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rockpool.filter.TimeFormat;
 import dev.rockpool.pool.ErrorKind;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolDirectory;
 import dev.rockpool.pool.PoolException;
@@ -279,7 +280,7 @@ final class PoolCommand implements Callable<Integer> {
     static String render(Io io, JsonNode node) {
         try {
             return io.stdoutTerminal() ? MessageOutput.PRETTY.writeValueAsString(node)
-                    : JsonData.MAPPER.writeValueAsString(node);
+                    : JsonTrees.MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new PoolException(ErrorKind.INTERNAL, "cannot render JSON: " + e.getOriginalMessage());
         }

@@ -2,6 +2,7 @@ package dev.rockpool.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -163,7 +164,7 @@ final class Cli {
 
     static JsonNode json(String text) {
         try {
-            return JsonData.MAPPER.readTree(text);
+            return JsonTrees.MAPPER.readTree(text);
         } catch (IOException e) {
             throw new AssertionError("not JSON: " + text, e);
         }

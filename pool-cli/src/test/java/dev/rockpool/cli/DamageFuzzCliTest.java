@@ -3,6 +3,7 @@ package dev.rockpool.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.testing.Fuzz;
 import dev.rockpool.pool.testing.FuzzCase;
 import dev.rockpool.pool.testing.FuzzPools;
@@ -112,7 +113,7 @@ class DamageFuzzCliTest {
         if (!command.contains("pretty")) {
             return r.outJson();
         }
-        try (MappingIterator<JsonNode> it = JsonData.MAPPER.readerFor(JsonNode.class).readValues(r.out())) {
+        try (MappingIterator<JsonNode> it = JsonTrees.MAPPER.readerFor(JsonNode.class).readValues(r.out())) {
             return it.readAll();
         } catch (IOException e) {
             throw new AssertionError("not JSON values from " + command + ": " + r, e);

@@ -12,6 +12,7 @@ import dev.rockpool.pool.AppendResult;
 import dev.rockpool.pool.Durability;
 import dev.rockpool.pool.ErrorKind;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.Message;
 import dev.rockpool.pool.PoolDirectory;
 import dev.rockpool.pool.PoolException;
@@ -184,7 +185,7 @@ public final class RemoteClient {
 
     private JsonNode json(String method, String path, JsonNode body) {
         try {
-            byte[] bytes = body == null ? null : JsonData.MAPPER.writeValueAsBytes(body);
+            byte[] bytes = body == null ? null : JsonTrees.MAPPER.writeValueAsBytes(body);
             return parse(send(method, path, bytes));
         } catch (JsonProcessingException e) {
             throw new PoolException(ErrorKind.INTERNAL, "cannot write JSON: " + e.getOriginalMessage());
@@ -224,7 +225,7 @@ public final class RemoteClient {
     static PoolException failure(int status, byte[] body) {
         PoolException e = null;
         try {
-            e = ErrorJson.parse(JsonData.MAPPER.readTree(body));
+            e = ErrorJson.parse(JsonTrees.MAPPER.readTree(body));
         } catch (IOException ignored) {
             // not JSON: the status says it
         }
@@ -248,7 +249,7 @@ public final class RemoteClient {
 
     private static JsonNode parse(byte[] body) {
         try {
-            return JsonData.MAPPER.readTree(body);
+            return JsonTrees.MAPPER.readTree(body);
         } catch (IOException e) {
             throw new PoolException(ErrorKind.INTERNAL, "the server's answer is not JSON: " + e.getMessage());
         }

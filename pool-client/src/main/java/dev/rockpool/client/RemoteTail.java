@@ -5,6 +5,7 @@ import dev.rockpool.filter.ErrorJson;
 import dev.rockpool.pool.ErrorKind;
 import dev.rockpool.pool.GapPolicy;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.Message;
 import dev.rockpool.pool.PoolException;
 
@@ -117,7 +118,7 @@ public final class RemoteTail implements AutoCloseable {
 
     private static PoolException errorOf(byte[] line) {
         try {
-            PoolException e = ErrorJson.parse(JsonData.MAPPER.readTree(line));
+            PoolException e = ErrorJson.parse(JsonTrees.MAPPER.readTree(line));
             return e != null ? e : new PoolException(ErrorKind.INTERNAL, "bad error line from the server");
         } catch (IOException x) {
             return new PoolException(ErrorKind.INTERNAL, "bad error line from the server: " + x.getMessage());

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rockpool.pool.ErrorKind;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.Message;
 import dev.rockpool.pool.Origin;
 import dev.rockpool.pool.PoolException;
@@ -91,7 +92,7 @@ public final class Envelope {
         out.write(TimeFormat.format(m.timeNanos()).getBytes(StandardCharsets.US_ASCII));
         out.write(META_FIELD);
         if (origin != null || !writePlainTags(tags, out)) {
-            try (JsonGenerator g = JsonData.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+            try (JsonGenerator g = JsonData.FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
                 g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
                 g.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
                 writeMeta(g, tags, origin);
@@ -131,6 +132,17 @@ public final class Envelope {
         return true;
     }
 
+    /** The compact {@code meta} object of a message with these tags and origin (null when not from Kafka). */
+    public static byte[] meta(List<String> tags, Origin origin) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+        try (JsonGenerator g = JsonData.FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+            writeMeta(g, tags, origin);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     /** The compact envelope as bytes. */
     public static byte[] bytes(Message m) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(m.dataLength() + 96);
@@ -147,7 +159,7 @@ public final class Envelope {
      * remote pool's tail). Fields it does not know are skipped; a missing seq, time or data is a Usage error.
      */
     public static Message parse(byte[] json, int offset, int length) {
-        try (JsonParser p = JsonData.MAPPER.createParser(json, offset, length)) {
+        try (JsonParser p = JsonData.FACTORY.createParser(json, offset, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw badEnvelope("not a JSON object");
             }
@@ -202,7 +214,7 @@ public final class Envelope {
                     throw badEnvelope("meta.tags must be an array of strings");
                 }
             } else if (field.equals("origin") && value == JsonToken.START_OBJECT) {
-                JsonNode o = JsonData.MAPPER.readTree(p);
+                JsonNode o = JsonTrees.MAPPER.readTree(p);
                 origin = new Origin(o.path("topic").asText(), o.path("partition").asInt(), o.path("offset").asLong());
             } else {
                 p.skipChildren();

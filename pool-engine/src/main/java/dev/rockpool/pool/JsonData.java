@@ -1,15 +1,13 @@
 package dev.rockpool.pool;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -24,22 +22,20 @@ import java.util.regex.Pattern;
  */
 public final class JsonData {
     /**
-     * Shared, thread-safe mapper: duplicate keys are refused so stored data means one thing; decimals stay exact in
-     * trees (as jq 1.7 keeps number literals).
+     * Shared, thread-safe factory of Jackson's streaming parsers and generators: duplicate keys are refused so stored
+     * data means one thing. Trees (for jq) come from {@link JsonTrees#MAPPER}, which reads JSON the same way.
      */
-    public static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+    public static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
-    /** Where the parser says an unclosed object or array started: the position that follows says enough. */
-    private static final Pattern START_MARKER = Pattern.compile("\\s*\\(start marker at \\[Source:.*?\\]\\)");
-    /** The parser's description of its input and a position in it ({@code [Source: ...; line: 1, column: 6]}). */
-    private static final Pattern SOURCE_NOISE = Pattern.compile("\\[Source: [^;]*; line: (\\d+), column: (\\d+)\\]");
-
-    /** Reads one tree and fails on anything after it. */
-    private static final ObjectReader TREE_READER = MAPPER.readerFor(JsonNode.class)
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** The patterns that clean the parser's messages: compiled with the first invalid input, not at every start. */
+    private static final class Noise {
+        /** Where the parser says an unclosed object or array started: the position that follows says enough. */
+        static final Pattern START_MARKER = Pattern.compile("\\s*\\(start marker at \\[Source:.*?\\]\\)");
+        /** The parser's description of its input and a position in it ({@code [Source: ...; line: 1, column: 6]}). */
+        static final Pattern SOURCE_NOISE = Pattern.compile("\\[Source: [^;]*; line: (\\d+), column: (\\d+)\\]");
+    }
 
     private final byte[] bytes;
 
@@ -60,7 +56,7 @@ public final class JsonData {
     /** Parses UTF-8 JSON in {@code json[offset, offset+length)}; a Usage error if it is not exactly one object. */
     public static JsonData parse(byte[] json, int offset, int length) {
         boolean canonical = isCanonicalIfValid(json, offset, length);
-        try (JsonParser parser = MAPPER.createParser(json, offset, length)) {
+        try (JsonParser parser = FACTORY.createParser(json, offset, length)) {
             if (parser.nextToken() == null) {
                 throw new PoolException(ErrorKind.USAGE, "empty input: expected a JSON object");
             }
@@ -87,7 +83,7 @@ public final class JsonData {
      */
     public static void check(byte[] json, int offset, int length) {
         checkFraming(json, offset, length);
-        try (JsonParser parser = MAPPER.createParser(json, offset, length)) {
+        try (JsonParser parser = FACTORY.createParser(json, offset, length)) {
             parser.nextToken();
             parser.skipChildren();
             checkEnd(parser);
@@ -102,7 +98,7 @@ public final class JsonData {
         checkFraming(json, offset, length);
         JsonNode node;
         try {
-            node = TREE_READER.readTree(json, offset, length);
+            node = JsonTrees.TREE_READER.readTree(json, offset, length);
         } catch (IOException e) {
             throw invalid(e);
         }
@@ -208,7 +204,7 @@ public final class JsonData {
                     + (first == null ? "nothing" : describe(first)));
         }
         ByteArrayBuilder out = new ByteArrayBuilder(256);
-        try (JsonGenerator generator = MAPPER.getFactory().createGenerator(out)) {
+        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
             copyExactly(parser, generator);
         } catch (IOException e) {
             throw invalid(e);
@@ -257,8 +253,8 @@ public final class JsonData {
     private static PoolException invalid(IOException e) {
         if (e instanceof JsonProcessingException) {
             JsonProcessingException j = (JsonProcessingException) e;
-            String what = START_MARKER.matcher(String.valueOf(j.getOriginalMessage())).replaceAll("");
-            what = SOURCE_NOISE.matcher(what).replaceAll("line $1, column $2");
+            String what = Noise.START_MARKER.matcher(String.valueOf(j.getOriginalMessage())).replaceAll("");
+            what = Noise.SOURCE_NOISE.matcher(what).replaceAll("line $1, column $2");
             String where = j.getLocation() == null ? ""
                     : " (line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")";
             return new PoolException(ErrorKind.USAGE, "invalid JSON: " + what + where);
@@ -269,7 +265,7 @@ public final class JsonData {
     /** The compact serialisation of a Jackson object node. */
     public static JsonData of(ObjectNode node) {
         try {
-            return new JsonData(MAPPER.writeValueAsBytes(node));
+            return new JsonData(JsonTrees.MAPPER.writeValueAsBytes(node));
         } catch (JsonProcessingException e) {
             throw new PoolException(ErrorKind.USAGE, "cannot serialise data: " + e.getOriginalMessage());
         }

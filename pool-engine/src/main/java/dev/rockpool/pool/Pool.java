@@ -41,8 +41,6 @@ public final class Pool implements AutoCloseable {
     /** How long an append waits for a live writer holding the lock before it fails with Busy. */
     public static final long LOCK_TIMEOUT_MILLIS = 10_000;
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private final Path path;
     private final SharedChannel shared;
     private final PoolMapping map;
@@ -63,6 +61,11 @@ public final class Pool implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ create / open
+
+    /** Pool ids and temporary file names; a holder, so that opening a pool never seeds a SecureRandom (~10 ms). */
+    private static final class Random {
+        static final SecureRandom INSTANCE = new SecureRandom();
+    }
 
     /**
      * Creates a pool file of a fixed size, atomically: the file appears complete or not at all, and an existing file
@@ -86,7 +89,7 @@ public final class Pool implements AutoCloseable {
         if (Files.exists(file)) {
             throw new PoolException(ErrorKind.ALREADY_EXISTS, "pool already exists: " + file, file);
         }
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".creating-" + Long.toHexString(RANDOM.nextLong()));
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".creating-" + Long.toHexString(Random.INSTANCE.nextLong()));
         try {
             try (RandomAccessFile raf = new RandomAccessFile(tmp.toFile(), "rw")) {
                 FileChannel ch = raf.getChannel();
@@ -125,8 +128,8 @@ public final class Pool implements AutoCloseable {
         h.putLong(HeaderDescriptor.INDEX_CAPACITY_OFFSET, indexCapacity);
         h.putLong(HeaderDescriptor.RING_OFFSET_OFFSET, ringOffset);
         h.putLong(HeaderDescriptor.RING_CAPACITY_OFFSET, ringCapacity);
-        h.putLong(HeaderDescriptor.POOL_ID_OFFSET, RANDOM.nextLong());
-        h.putLong(HeaderDescriptor.POOL_ID_OFFSET + 8, RANDOM.nextLong());
+        h.putLong(HeaderDescriptor.POOL_ID_OFFSET, Random.INSTANCE.nextLong());
+        h.putLong(HeaderDescriptor.POOL_ID_OFFSET + 8, Random.INSTANCE.nextLong());
         h.putLong(HeaderDescriptor.CREATED_OFFSET, nowNanos());
         h.putLong(NEXT_SEQ_OFFSET, 1);
         h.putLong(HEAD_SEQ_OFFSET, 1);

@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.file.Path;
+import java.util.HexFormat;
 
 import static dev.rockpool.pool.FrameDescriptor.FRAME_HEADER_LENGTH;
 
@@ -36,8 +37,10 @@ final class PoolMapping {
         this.ringOffset = ringOffset;
         this.ringCapacity = ringCapacity;
         this.indexCapacity = indexCapacity;
-        this.poolId = String.format("%016x%016x", meta.getLong(HeaderDescriptor.POOL_ID_OFFSET),
-                meta.getLong(HeaderDescriptor.POOL_ID_OFFSET + 8));
+        // HexFormat, not String.format: a Formatter loads the locale's number symbols, ~10 ms of a CLI command's start.
+        HexFormat hex = HexFormat.of();
+        this.poolId = hex.toHexDigits(meta.getLong(HeaderDescriptor.POOL_ID_OFFSET))
+                + hex.toHexDigits(meta.getLong(HeaderDescriptor.POOL_ID_OFFSET + 8));
     }
 
     // ---- header: identity ----

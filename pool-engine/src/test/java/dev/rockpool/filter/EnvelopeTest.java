@@ -3,6 +3,7 @@ package dev.rockpool.filter;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rockpool.pool.ErrorKind;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.Message;
 import dev.rockpool.pool.Origin;
 import dev.rockpool.pool.PoolException;
@@ -28,7 +29,7 @@ class EnvelopeTest {
                 Message.of(9, 5L, List.of(), new Origin("topic", 2, 99), JsonData.parse("{}")));
         for (Message m : messages) {
             byte[] bytes = Envelope.bytes(m);
-            JsonNode tree = JsonData.MAPPER.readTree(bytes);
+            JsonNode tree = JsonTrees.MAPPER.readTree(bytes);
             assertEquals(Envelope.tree(m).toString(), tree.toString(), "the fast writer and the tree agree");
             Message back = Envelope.parse(bytes, 0, bytes.length);
             assertEquals(m.seq(), back.seq());
@@ -67,6 +68,6 @@ class EnvelopeTest {
         assertEquals(e.seq(), back.seq());
         assertEquals(e.hint(), back.hint());
         assertEquals(e.path(), back.path());
-        assertNull(ErrorJson.parse(JsonData.MAPPER.createObjectNode().put("seq", 1)));
+        assertNull(ErrorJson.parse(JsonTrees.MAPPER.createObjectNode().put("seq", 1)));
     }
 }

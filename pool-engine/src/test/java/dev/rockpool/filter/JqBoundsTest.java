@@ -3,6 +3,7 @@ package dev.rockpool.filter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.PoolException;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,7 @@ class JqBoundsTest {
 
     private static JsonNode read(String json) {
         try {
-            return JsonData.MAPPER.readTree(json);
+            return JsonTrees.MAPPER.readTree(json);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -3,6 +3,7 @@ package dev.rockpool.filter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.PoolException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
@@ -98,11 +99,11 @@ class JqSemanticsTest {
 
     @Test
     void jacksonJqGivesWhatRealJqGives() throws Exception {
-        JsonNode envelope = JsonData.MAPPER.readTree(ENVELOPE);
+        JsonNode envelope = JsonTrees.MAPPER.readTree(ENVELOPE);
         for (String[] c : CASES) {
             List<String> expected = new ArrayList<>();
             for (int i = 1; i < c.length; i++) {
-                expected.add(canonical(JsonData.MAPPER.readTree(c[i])));
+                expected.add(canonical(JsonTrees.MAPPER.readTree(c[i])));
             }
             List<String> actual = new ArrayList<>();
             for (JsonNode out : JqExpression.compile(c[0]).apply(envelope)) {
@@ -114,7 +115,7 @@ class JqSemanticsTest {
 
     @Test
     void predicatesKeepOnTrueDropOnFalseOrRuntimeErrorAndRefuseNonBooleans() throws Exception {
-        ObjectNode envelope = (ObjectNode) JsonData.MAPPER.readTree(ENVELOPE);
+        ObjectNode envelope = (ObjectNode) JsonTrees.MAPPER.readTree(ENVELOPE);
         assertTrue(JqPredicate.compile(".data.level == \"error\"").test(envelope));
         assertFalse(JqPredicate.compile(".data.level == \"info\"").test(envelope));
         assertFalse(JqPredicate.compile(".data.n | test(\"x\")").test(envelope), "test() on a number: error");
@@ -156,12 +157,12 @@ class JqSemanticsTest {
                 List<String> real = new ArrayList<>();
                 for (String line : out.split("\n")) {
                     if (!line.isBlank()) {
-                        real.add(canonical(JsonData.MAPPER.readTree(line)));
+                        real.add(canonical(JsonTrees.MAPPER.readTree(line)));
                     }
                 }
                 List<String> expected = new ArrayList<>();
                 for (int i = 1; i < c.length; i++) {
-                    expected.add(canonical(JsonData.MAPPER.readTree(c[i])));
+                    expected.add(canonical(JsonTrees.MAPPER.readTree(c[i])));
                 }
                 assertEquals(expected, real, "real jq on " + c[0]);
             }
@@ -187,10 +188,10 @@ class JqSemanticsTest {
             List<String> fields = new ArrayList<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                fields.add(JsonData.MAPPER.writeValueAsString(e.getKey()) + ":" + canonical(e.getValue()));
+                fields.add(JsonTrees.MAPPER.writeValueAsString(e.getKey()) + ":" + canonical(e.getValue()));
             }
             return "{" + String.join(",", fields) + "}";
         }
-        return JsonData.MAPPER.writeValueAsString(n);
+        return JsonTrees.MAPPER.writeValueAsString(n);
     }
 }

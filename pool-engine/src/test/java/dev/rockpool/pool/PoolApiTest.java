@@ -728,7 +728,7 @@ class PoolApiTest {
             int[] next = new int[4];
             Cursor c = pool.cursor(Start.earliest());
             for (Message m = c.next(); m != null; m = c.next()) {
-                var node = JsonData.MAPPER.readTree(m.data());
+                var node = JsonTrees.MAPPER.readTree(m.data());
                 int w = node.get("w").asInt();
                 assertEquals(next[w]++, node.get("i").asInt());
             }

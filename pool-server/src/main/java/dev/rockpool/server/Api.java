@@ -2,6 +2,7 @@ package dev.rockpool.server;
 
 import dev.rockpool.pool.ErrorKind;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.PoolException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -120,7 +121,7 @@ final class Api extends Handler.Abstract {
         var result = health.check(auth.accepts(x.request));
         try {
             x.send(result.get("ok").asBoolean() ? 200 : 503, Exchange.JSON,
-                    JsonData.MAPPER.writeValueAsBytes(result));
+                    JsonTrees.MAPPER.writeValueAsBytes(result));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new PoolException(ErrorKind.INTERNAL, "cannot write JSON: " + e.getOriginalMessage());
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.rockpool.pool.Durability;
 import dev.rockpool.pool.ErrorKind;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.PoolException;
 
 import java.io.IOException;
@@ -97,7 +98,7 @@ final class Bodies {
      */
     static List<JsonData> batch(byte[] body) {
         List<JsonData> records = new ArrayList<>();
-        try (JsonParser p = JsonData.MAPPER.createParser(body)) {
+        try (JsonParser p = JsonTrees.MAPPER.createParser(body)) {
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
                 try {
                     records.add(JsonData.read(p));
@@ -116,7 +117,7 @@ final class Bodies {
     }
 
     private static JsonParser object(byte[] body) throws IOException {
-        JsonParser p = JsonData.MAPPER.createParser(body);
+        JsonParser p = JsonTrees.MAPPER.createParser(body);
         if (p.nextToken() != JsonToken.START_OBJECT) {
             p.close();
             throw new PoolException(ErrorKind.USAGE, "request body must be a JSON object");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.rockpool.filter.ErrorJson;
 import dev.rockpool.pool.ErrorKind;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.PoolException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -58,7 +59,7 @@ final class Exchange {
     /** Answers 200 with a JSON value. */
     void json(Object value) {
         try {
-            send(200, JSON, JsonData.MAPPER.writeValueAsBytes(value));
+            send(200, JSON, JsonTrees.MAPPER.writeValueAsBytes(value));
         } catch (JsonProcessingException e) {
             error(new PoolException(ErrorKind.INTERNAL, "cannot write JSON: " + e.getOriginalMessage()));
         }
@@ -79,7 +80,7 @@ final class Exchange {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"rockpool\"");
         }
         try {
-            send(status, JSON, JsonData.MAPPER.writeValueAsBytes(ErrorJson.of(e)));
+            send(status, JSON, JsonTrees.MAPPER.writeValueAsBytes(ErrorJson.of(e)));
         } catch (JsonProcessingException x) {
             send(500, JSON, "{\"error\":{\"kind\":\"Internal\",\"message\":\"error\"}}".getBytes());
         }

@@ -3,6 +3,7 @@ package dev.rockpool.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.rockpool.filter.ErrorJson;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.PoolException;
 
 /** How a stream puts messages and its last error on the wire. */
@@ -29,7 +30,7 @@ interface Framing {
     /** A JSON value as compact bytes and a newline. */
     static byte[] jsonLine(Object value) {
         try {
-            byte[] json = JsonData.MAPPER.writeValueAsBytes(value);
+            byte[] json = JsonTrees.MAPPER.writeValueAsBytes(value);
             byte[] line = new byte[json.length + 1];
             System.arraycopy(json, 0, line, 0, json.length);
             line[json.length] = '\n';

@@ -12,6 +12,7 @@ import dev.rockpool.pool.Draft;
 import dev.rockpool.pool.Durability;
 import dev.rockpool.pool.ErrorKind;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.Message;
 import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolDirectory;
@@ -156,7 +157,7 @@ final class PoolRoutes {
 
     private static byte[] receipts(List<AppendResult> results, List<String> tags) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(results.size() * 80 + 16);
-        try (JsonGenerator g = JsonData.MAPPER.getFactory().createGenerator(out)) {
+        try (JsonGenerator g = JsonTrees.MAPPER.getFactory().createGenerator(out)) {
             // One publish: every receipt has the same time and tags.
             String time = results.isEmpty() ? "" : TimeFormat.format(results.get(0).timeNanos());
             g.writeStartObject();

@@ -3,6 +3,7 @@ package dev.rockpool.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rockpool.pool.Draft;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolOptions;
 import org.junit.jupiter.api.Test;
@@ -53,15 +54,15 @@ class LoadTest {
             }
             List<String> fastLines = fastRead.get(60, TimeUnit.SECONDS);
             assertEquals(messages, fastLines.size());
-            assertEquals(messages, JsonData.MAPPER.readTree(fastLines.get(messages - 1)).get("seq").asLong());
+            assertEquals(messages, JsonTrees.MAPPER.readTree(fastLines.get(messages - 1)).get("seq").asLong());
 
             List<String> slowLines = slow.lines();
-            JsonNode last = JsonData.MAPPER.readTree(slowLines.get(slowLines.size() - 1));
+            JsonNode last = JsonTrees.MAPPER.readTree(slowLines.get(slowLines.size() - 1));
             assertEquals("Busy", last.at("/error/kind").asText(), last.toString());
             long resume = last.at("/error/seq").asLong();
             assertTrue(last.at("/error/message").asText().contains("since_seq=" + resume));
             for (int i = 0; i < slowLines.size() - 1; i++) {
-                assertEquals(i + 1, JsonData.MAPPER.readTree(slowLines.get(i)).get("seq").asLong());
+                assertEquals(i + 1, JsonTrees.MAPPER.readTree(slowLines.get(i)).get("seq").asLong());
             }
             assertEquals(slowLines.size(), resume, "everything before the resume seq was sent, nothing after");
             assertTrue(resume < messages);
@@ -141,10 +142,10 @@ class LoadTest {
         for (RawClient c : clients) {
             // Whatever a stream had sent when the server stopped, its last line names the next seq it owed.
             List<String> lines = c.lines();
-            JsonNode last = JsonData.MAPPER.readTree(lines.get(lines.size() - 1));
+            JsonNode last = JsonTrees.MAPPER.readTree(lines.get(lines.size() - 1));
             assertEquals("Busy", last.at("/error/kind").asText(), lines.toString());
             for (int i = 0; i < lines.size() - 1; i++) {
-                assertEquals(2 + i, JsonData.MAPPER.readTree(lines.get(i)).get("seq").asLong());
+                assertEquals(2 + i, JsonTrees.MAPPER.readTree(lines.get(i)).get("seq").asLong());
             }
             assertEquals(2 + lines.size() - 1, last.at("/error/seq").asLong(), lines.toString());
             c.close();

@@ -3,6 +3,7 @@ package dev.rockpool.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rockpool.pool.Draft;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolOptions;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class StreamTest {
         for (String line : r.body().split("\n")) {
             if (!line.isEmpty()) {
                 try {
-                    out.add(JsonData.MAPPER.readTree(line));
+                    out.add(JsonTrees.MAPPER.readTree(line));
                 } catch (IOException e) {
                     throw new AssertionError(line, e);
                 }

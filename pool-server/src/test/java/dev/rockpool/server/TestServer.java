@@ -2,6 +2,7 @@ package dev.rockpool.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,7 +38,7 @@ final class TestServer implements AutoCloseable {
     record Reply(int status, String body, HttpResponse<String> raw) {
         JsonNode json() {
             try {
-                return JsonData.MAPPER.readTree(body);
+                return JsonTrees.MAPPER.readTree(body);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

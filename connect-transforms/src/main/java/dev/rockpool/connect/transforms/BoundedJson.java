@@ -3,6 +3,7 @@ package dev.rockpool.connect.transforms;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import org.apache.kafka.connect.errors.DataException;
 
 import java.io.IOException;
@@ -10,7 +11,7 @@ import java.io.OutputStream;
 
 /** The compact JSON text of an output, refused past a size bound (a runaway output must not reach a producer). */
 final class BoundedJson {
-    private static final ObjectWriter WRITER = JsonData.MAPPER.writer();
+    private static final ObjectWriter WRITER = JsonTrees.MAPPER.writer();
 
     private BoundedJson() {
     }

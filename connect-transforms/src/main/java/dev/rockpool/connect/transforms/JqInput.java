@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.rockpool.connect.ConnectJson;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.DataException;
 
@@ -21,7 +22,7 @@ import java.nio.ByteBuffer;
  */
 final class JqInput {
     /** rockpool's own parser settings (exact decimals, duplicate keys refused), and nothing after the value. */
-    private static final ObjectReader READER = JsonData.MAPPER.readerFor(JsonNode.class)
+    private static final ObjectReader READER = JsonTrees.MAPPER.readerFor(JsonNode.class)
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private JqInput() {

@@ -3,6 +3,7 @@ package dev.rockpool.connect.sink;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rockpool.connect.ConnectJson;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.PoolException;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -67,7 +68,7 @@ final class RecordValues {
     /** The data as a tree, for the filter: parsed again from the compact bytes. */
     static ObjectNode tree(JsonData data) {
         try {
-            return (ObjectNode) JsonData.MAPPER.readTree(data.bytes());
+            return (ObjectNode) JsonTrees.MAPPER.readTree(data.bytes());
         } catch (java.io.IOException e) {
             throw new DataException("cannot read back the converted value: " + e.getMessage(), e);
         }

@@ -6,6 +6,7 @@ import dev.rockpool.pool.Cursor;
 import dev.rockpool.pool.Draft;
 import dev.rockpool.pool.Durability;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.Message;
 import dev.rockpool.pool.Origin;
 import dev.rockpool.pool.Pool;
@@ -169,7 +170,7 @@ class PoolSinkClusterTest {
     }
 
     private static JsonNode json(String text) throws Exception {
-        return JsonData.MAPPER.readTree(text);
+        return JsonTrees.MAPPER.readTree(text);
     }
 
     @Test
@@ -555,7 +556,7 @@ class PoolSinkClusterTest {
             HttpResponse<String> response = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create(url("/connectors/" + name + "/config")))
                             .header("Content-Type", "application/json")
-                            .PUT(HttpRequest.BodyPublishers.ofString(JsonData.MAPPER.writeValueAsString(config)))
+                            .PUT(HttpRequest.BodyPublishers.ofString(JsonTrees.MAPPER.writeValueAsString(config)))
                             .build(), HttpResponse.BodyHandlers.ofString());
             assertTrue(response.statusCode() / 100 == 2, response.statusCode() + " " + response.body());
         }

@@ -7,6 +7,7 @@ import dev.rockpool.filter.Envelope;
 import dev.rockpool.filter.JqExpression;
 import dev.rockpool.filter.TimeFormat;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.Message;
 import net.thisptr.jackson.jq.exception.JsonQueryException;
 import org.apache.kafka.connect.data.Schema;
@@ -94,7 +95,7 @@ final class RecordFactory {
         fields.put("seq", seq);
         String json;
         try {
-            json = JsonData.MAPPER.writeValueAsString(fields);
+            json = JsonTrees.MAPPER.writeValueAsString(fields);
         } catch (JsonProcessingException e) {
             throw new DataException("cannot write a heartbeat for pool " + pool, e);
         }

@@ -6,6 +6,7 @@ import dev.rockpool.pool.AppendResult;
 import dev.rockpool.pool.Draft;
 import dev.rockpool.pool.Durability;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -238,8 +239,8 @@ class PoolSourceClusterTest {
         }
         List<ConsumerRecord<byte[], byte[]>> json = read("mpjson-mp1", 20, 0);
         for (int i = 0; i < 20; i++) {
-            JsonNode value = JsonData.MAPPER.readTree(json.get(i).value());
-            assertEquals(JsonData.MAPPER.readTree("{\"pool\":\"mp1\",\"i\":" + i + ",\"host\":\"h" + (i % 3)
+            JsonNode value = JsonTrees.MAPPER.readTree(json.get(i).value());
+            assertEquals(JsonTrees.MAPPER.readTree("{\"pool\":\"mp1\",\"i\":" + i + ",\"host\":\"h" + (i % 3)
                     + "\",\"x\":1.5}"), value);
             assertEquals(null, json.get(i).key());
         }

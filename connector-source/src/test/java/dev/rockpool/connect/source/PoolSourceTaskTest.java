@@ -6,6 +6,7 @@ import dev.rockpool.filter.TimeFormat;
 import dev.rockpool.pool.AppendResult;
 import dev.rockpool.pool.Draft;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolOptions;
 import dev.rockpool.pool.testing.PoolFile;
@@ -415,7 +416,7 @@ class PoolSourceTaskTest {
             assertEquals(4, first.size());
             assertEquals(4, second.size());
             assertTrue(!first.get(0).topic().equals(second.get(0).topic()), "the second poll starts at the other pool");
-            JsonNode tags = JsonData.MAPPER.readTree(header(first.get(0), "rockpool.tags"));
+            JsonNode tags = JsonTrees.MAPPER.readTree(header(first.get(0), "rockpool.tags"));
             assertTrue(tags.isArray() && tags.isEmpty());
         }
     }

@@ -2,6 +2,7 @@ package dev.rockpool.pool.testing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,7 +44,7 @@ public record FuzzCase(String recipe, List<Mutation> mutations, String found) {
 
     public String toJson() {
         try {
-            return JsonData.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(this);
+            return JsonTrees.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(this);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
@@ -51,7 +52,7 @@ public record FuzzCase(String recipe, List<Mutation> mutations, String found) {
 
     public static FuzzCase read(Path file) {
         try {
-            return JsonData.MAPPER.readValue(Files.readAllBytes(file), FuzzCase.class);
+            return JsonTrees.MAPPER.readValue(Files.readAllBytes(file), FuzzCase.class);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,6 +3,7 @@ package dev.rockpool.pool.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rockpool.pool.Draft;
 import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.Message;
 
 import java.io.IOException;
@@ -37,7 +38,7 @@ public final class TestMessages {
     public static long[] check(long seq, String text, java.util.List<String> tags, int maxPad) {
         JsonNode node;
         try {
-            node = JsonData.MAPPER.readTree(text);
+            node = JsonTrees.MAPPER.readTree(text);
         } catch (IOException e) {
             throw new AssertionError("seq " + seq + ": data does not parse: " + text, e);
         }
