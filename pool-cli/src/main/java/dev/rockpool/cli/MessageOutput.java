@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.rockpool.filter.Envelope;
-import dev.rockpool.pool.JsonData;
 import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.Message;
 
@@ -30,13 +29,22 @@ final class MessageOutput {
         }
     }
 
-    /** Indented like jq prints: {@code "key": value}, one array element per line, {@code []} and <code>{}</code>. */
-    static final ObjectWriter PRETTY = JsonTrees.MAPPER.writer(new DefaultPrettyPrinter(Separators.createDefaultInstance()
-            .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-            .withObjectEmptySeparator("")
-            .withArrayEmptySeparator(""))
-            .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n"))
-            .withObjectIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n")));
+    /**
+     * Indented like jq prints: {@code "key": value}, one array element per line, {@code []} and <code>{}</code>. In a
+     * holder: the object mapper behind it is built only when something is printed for people (a terminal).
+     */
+    static final class Pretty {
+        static final ObjectWriter WRITER = JsonTrees.MAPPER.writer(new DefaultPrettyPrinter(Separators
+                .createDefaultInstance()
+                .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                .withObjectEmptySeparator("")
+                .withArrayEmptySeparator(""))
+                .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n"))
+                .withObjectIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n")));
+
+        private Pretty() {
+        }
+    }
 
     private final Output out;
     private final Format format;
@@ -67,7 +75,7 @@ final class MessageOutput {
                     Envelope.write(m, rendered);
                 }
             } else {
-                PRETTY.writeValue(rendered, dataOnly ? Envelope.data(m) : Envelope.tree(m));
+                Pretty.WRITER.writeValue(rendered, dataOnly ? Envelope.data(m) : Envelope.tree(m));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a byte array does not fail

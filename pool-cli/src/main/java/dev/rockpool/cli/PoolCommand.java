@@ -279,7 +279,7 @@ final class PoolCommand implements Callable<Integer> {
     /** JSON text: indented for a terminal, one compact line otherwise. */
     static String render(Io io, JsonNode node) {
         try {
-            return io.stdoutTerminal() ? MessageOutput.PRETTY.writeValueAsString(node)
+            return io.stdoutTerminal() ? MessageOutput.Pretty.WRITER.writeValueAsString(node)
                     : JsonTrees.MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new PoolException(ErrorKind.INTERNAL, "cannot render JSON: " + e.getOriginalMessage());
