@@ -8,50 +8,52 @@ import dev.rockpool.pool.ErrorKind;
 import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolDirectory;
 import dev.rockpool.pool.PoolException;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.ArgGroupSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * {@code rockpool doctor POOL | --all}: validates the header, every frame and every index slot. Prints one report per
  * pool ({@code OK}/{@code CORRUPT} lines, or {@code {"reports":[...]}} with {@code --json}); exit 7 (Corrupt) when
  * any pool is corrupt, with a Corrupt error on stderr naming how many.
  */
-@Command(name = "doctor", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Validate pools (header, every frame, every index slot); exit 7 when one is corrupt.")
-final class DoctorCommand implements Callable<Integer> {
-    @ParentCommand
-    Rockpool root;
+final class DoctorCommand implements CliCommand {
+    private final Rockpool root;
+    // One pool, or all of them.
+    private final PositionalParamSpec poolArg = PositionalParamSpec.builder().index("0").paramLabel("POOL")
+            .type(PoolRef.class).converters(new PoolRef.Converter()).description("Pool name (or a path).").build();
+    private final OptionSpec allArg = Options.flag("--all", "Validate every pool of the directory.");
+    private final OptionSpec jsonArg = Options.json();
+    private final Arguments arguments = new Arguments()
+            .add(ArgGroupSpec.builder().exclusive(true).multiplicity("1").addArg(poolArg).addArg(allArg).build())
+            .add(jsonArg);
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Which which;
-
-    /** One pool, or all of them. */
-    static final class Which {
-        @Parameters(index = "0", paramLabel = "POOL", converter = PoolRef.Converter.class,
-                description = "Pool name (or a path).")
-        PoolRef pool;
-
-        @Option(names = "--all", description = "Validate every pool of the directory.")
-        boolean all;
+    DoctorCommand(Rockpool root) {
+        this.root = root;
     }
 
-    @Mixin
-    Options.Json output;
+    @Override
+    public Arguments arguments() {
+        return arguments;
+    }
+
+    @Override
+    public CommandSpec spec() {
+        return CliCommand.spec(this, "doctor", false,
+                "Validate pools (header, every frame, every index slot); exit 7 when one is corrupt.");
+    }
 
     @Override
     public Integer call() {
         Io io = root.io();
         Map<String, Path> targets = targets();
+        boolean json = Options.isSet(jsonArg);
         Output out = new Output(io.out());
         ArrayNode reports = JsonNodeFactory.instance.arrayNode();
         int corrupt = 0;
@@ -63,11 +65,11 @@ final class DoctorCommand implements Callable<Integer> {
                 firstCorrupt = firstCorrupt == null ? target.getValue() : firstCorrupt;
             }
             reports.add(json(target.getKey(), report));
-            if (!output.json) {
+            if (!json) {
                 text(out, target.getKey(), report);
             }
         }
-        if (output.json) {
+        if (json) {
             out.line(PoolCommand.render(io, PoolCommand.wrap("reports", reports)));
         }
         out.flush();
@@ -83,18 +85,18 @@ final class DoctorCommand implements Callable<Integer> {
     private Map<String, Path> targets() {
         PoolDirectory dir = root.directory();
         Map<String, Path> targets = new LinkedHashMap<>();
-        if (which.all) {
+        if (Options.isSet(allArg)) {
             for (Path p : dir.list()) {
                 targets.put(PoolDirectory.nameOf(p), p);
             }
             return targets;
         }
-        Path file = dir.pathOf(which.pool.text());
+        PoolRef pool = poolArg.getValue();
+        Path file = dir.pathOf(pool.text());
         if (!Files.exists(file)) {
-            throw Hints.missingPool(new PoolException(ErrorKind.NOT_FOUND, "pool not found: " + file, file),
-                    which.pool);
+            throw Hints.missingPool(new PoolException(ErrorKind.NOT_FOUND, "pool not found: " + file, file), pool);
         }
-        targets.put(which.pool.text(), file);
+        targets.put(pool.text(), file);
         return targets;
     }
 

@@ -13,15 +13,10 @@ import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolDirectory;
 import dev.rockpool.pool.PoolException;
 import dev.rockpool.pool.PoolOptions;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,59 +46,64 @@ import java.util.concurrent.Callable;
  * {@code --errors skip} it is reported as an {@code ingest_skip} notice and the rest go in; exit
  * {@link Rockpool#EXIT_SKIPPED} when any was skipped.
  */
-@Command(name = "feed", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Append one message (DATA), or a stream from stdin or -f FILE: JSON Lines, concatenated "
-                + "JSON or json-seq (RS-separated), detected per record.",
-                "Prints a receipt {\"seq\",\"time\",\"meta\"} per message."})
-final class FeedCommand implements Callable<Integer> {
+final class FeedCommand implements CliCommand {
     /** Most messages appended under one lock acquisition. */
     static final int MAX_BATCH = 4096;
     /** Most data bytes in one batch (also at most a quarter of the ring). */
     static final int MAX_BATCH_BYTES = 1 << 20;
 
-    @ParentCommand
-    Rockpool root;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    Options.PoolArgument target;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "DATA",
-            description = "One JSON object to append. Without it, messages are read from -f FILE or stdin "
-                    + "(DATA and -f exclude each other).")
-    String data;
-
-    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Read messages from FILE ('-': stdin).")
-    String file;
-
-    @Option(names = {"-t", "--tag"}, paramLabel = "TAG", converter = Converters.Tag.class,
-            description = "Tag every message (repeatable, not empty).")
-    List<String> tags = new ArrayList<>();
-
-    @ArgGroup(exclusive = false)
-    Create create;
-
+    private final Rockpool root;
+    private final PositionalParamSpec poolArg = Options.pool();
+    private final PositionalParamSpec dataArg = PositionalParamSpec.builder().index("1").arity("0..1").paramLabel("DATA")
+            .type(String.class).description("One JSON object to append. Without it, messages are read from -f FILE or "
+                    + "stdin (DATA and -f exclude each other).").build();
+    private final OptionSpec fileArg = OptionSpec.builder("-f", "--file").paramLabel("FILE").type(String.class)
+            .description("Read messages from FILE ('-': stdin).").build();
+    private final OptionSpec tagArg = Options.repeatable(String.class, "-t", "--tag").paramLabel("TAG")
+            .converters(new Converters.Tag()).description("Tag every message (repeatable, not empty).").build();
     /** {@code --create [--create-size SIZE]}: the size only goes with creating. */
-    static final class Create {
-        @Option(names = "--create", required = true, description = "Create the pool if it does not exist.")
-        boolean create;
+    private final OptionSpec createArg = OptionSpec.builder("--create").type(boolean.class).required(true)
+            .description("Create the pool if it does not exist.").build();
+    private final OptionSpec createSizeArg = OptionSpec.builder("--create-size").paramLabel("SIZE").type(Long.class)
+            .converters(new Converters.PoolSize())
+            .description("Size of a pool made by --create: 64K to 2G (default: 64M).").build();
+    private final OptionSpec durabilityArg = OptionSpec.builder("--durability").paramLabel("fast|flush")
+            .type(Durability.class).defaultValue("fast")
+            .description("fast: readable once appended, survives a process crash; flush: msync before the receipt, "
+                    + "survives an OS crash (default: ${DEFAULT-VALUE}).").build();
+    private final OptionSpec errorsArg = OptionSpec.builder("--errors").paramLabel("stop|skip")
+            .type(BadDraftPolicy.class).defaultValue("stop")
+            .description("On a bad record: stop (exit 2, nothing from it on is appended) or skip it with a notice and "
+                    + "go on (exit 10 when any was skipped) (default: ${DEFAULT-VALUE}).").build();
+    private final Arguments arguments = new Arguments().add(poolArg, dataArg, fileArg, tagArg)
+            .add(ArgGroupSpec.builder().exclusive(false).addArg(createArg).addArg(createSizeArg).build())
+            .add(durabilityArg, errorsArg);
 
-        @Option(names = "--create-size", paramLabel = "SIZE", converter = Converters.PoolSize.class,
-                description = "Size of a pool made by --create: 64K to 2G (default: 64M).")
-        Long size;
+    FeedCommand(Rockpool root) {
+        this.root = root;
     }
 
-    @Option(names = "--durability", paramLabel = "fast|flush", defaultValue = "fast",
-            description = "fast: readable once appended, survives a process crash; flush: msync before the "
-                    + "receipt, survives an OS crash (default: ${DEFAULT-VALUE}).")
-    Durability durability;
+    @Override
+    public Arguments arguments() {
+        return arguments;
+    }
 
-    @Option(names = "--errors", paramLabel = "stop|skip", defaultValue = "stop",
-            description = "On a bad record: stop (exit 2, nothing from it on is appended) or skip it with a "
-                    + "notice and go on (exit 10 when any was skipped) (default: ${DEFAULT-VALUE}).")
-    BadDraftPolicy errors;
+    @Override
+    public CommandSpec spec() {
+        return CliCommand.spec(this, "feed", false, "Append one message (DATA), or a stream from stdin or -f FILE: "
+                + "JSON Lines, concatenated JSON or json-seq (RS-separated), detected per record.",
+                "Prints a receipt {\"seq\",\"time\",\"meta\"} per message.");
+    }
+
+    // What this run was asked to do, read from the arguments when it starts.
+    private PoolRef target;
+    private String data;
+    private String file;
+    private List<String> tags;
+    private boolean create;
+    private Long createSize;
+    private Durability durability;
+    private BadDraftPolicy errors;
 
     private Output out;
     private byte[] metaJson;
@@ -113,12 +113,20 @@ final class FeedCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Io io = root.io();
+        target = poolArg.getValue();
+        data = dataArg.getValue();
+        file = fileArg.getValue();
+        tags = Options.values(tagArg);
+        create = Options.isSet(createArg);
+        createSize = createSizeArg.getValue();
+        durability = durabilityArg.getValue();
+        errors = errorsArg.getValue();
         if (data != null && file != null) {
-            throw new ParameterException(spec.commandLine(), "DATA and -f FILE exclude each other");
+            throw Rockpool.usageError("rockpool feed", "DATA and -f FILE exclude each other");
         }
         if (data == null && file == null && io.stdinTerminal()) {
             throw new PoolException(ErrorKind.USAGE, "no input: give DATA, -f FILE, or pipe JSON into stdin",
-                    null, null, null, "e.g. rockpool feed " + target.pool + " '{\"msg\":\"hello\"}'", null);
+                    null, null, null, "e.g. rockpool feed " + target + " '{\"msg\":\"hello\"}'", null);
         }
         out = Output.discardingWhenClosed(io.out());
         metaJson = Envelope.meta(tags, null);
@@ -136,8 +144,8 @@ final class FeedCommand implements Callable<Integer> {
      * {@code --create} would make is made only once DATA parsed, so bad input changes nothing.
      */
     private int feedOne() {
-        Path file = root.directory().pathOf(target.pool.text());
-        Pool pool = create != null && !Files.exists(file) ? null : root.open(target.pool);
+        Path file = root.directory().pathOf(target.text());
+        Pool pool = create && !Files.exists(file) ? null : root.open(target);
         try {
             byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
             JsonData json = parseRecord(bytes, 0, bytes.length, 1, 1);
@@ -161,11 +169,11 @@ final class FeedCommand implements Callable<Integer> {
     }
 
     private Pool openOrCreate() {
-        if (create == null) {
-            return root.open(target.pool);
+        if (!create) {
+            return root.open(target);
         }
-        long size = create.size == null ? PoolOptions.DEFAULT_SIZE : create.size;
-        return root.directory().openOrCreate(target.pool.text(), PoolOptions.ofSize(size));
+        long size = createSize == null ? PoolOptions.DEFAULT_SIZE : createSize;
+        return root.directory().openOrCreate(target.text(), PoolOptions.ofSize(size));
     }
 
     private InputStream openInput(Io io) {
@@ -280,7 +288,7 @@ final class FeedCommand implements Callable<Integer> {
             details.put("line", e.line());
             details.put("error_kind", e.kind().label());
             details.put("error", e.getCause().getMessage());
-            io.notice("ingest_skip", "feed", target.pool.text(), "skipped " + e.getMessage(), details);
+            io.notice("ingest_skip", "feed", target.text(), "skipped " + e.getMessage(), details);
         }
 
         /** The {@code ingest_summary} notice when records were skipped, and the exit code. */
@@ -292,7 +300,7 @@ final class FeedCommand implements Callable<Integer> {
             details.put("total", appended + skipped);
             details.put("ok", appended);
             details.put("failed", skipped);
-            io.notice("ingest_summary", "feed", target.pool.text(), "appended " + appended + " of "
+            io.notice("ingest_summary", "feed", target.text(), "appended " + appended + " of "
                     + (appended + skipped) + " records; skipped " + skipped, details);
             return Rockpool.EXIT_SKIPPED;
         }

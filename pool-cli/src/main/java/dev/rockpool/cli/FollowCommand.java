@@ -7,18 +7,14 @@ import dev.rockpool.pool.Message;
 import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.Start;
 import dev.rockpool.pool.WaitStrategy;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.ArgGroupSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,10 +28,7 @@ import java.util.concurrent.TimeUnit;
  * fires once the command is done on its own ({@code --limit}/{@code --one} satisfied, or the end reached with
  * {@code --no-follow}/{@code --replay}).
  */
-@Command(name = "follow", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Print messages and wait for more (from now on, unless told where to start).",
-                "Filters compose (AND): every --tag must be present and every --where must be true."})
-final class FollowCommand implements Callable<Integer> {
+final class FollowCommand implements CliCommand {
     /** Longest single wait, so timeouts and drop notices are looked at regularly. */
     private static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /**
@@ -44,76 +37,70 @@ final class FollowCommand implements Callable<Integer> {
      */
     private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
-    @ParentCommand
-    Rockpool root;
+    private final Rockpool root;
+    private final PositionalParamSpec poolArg = Options.pool();
+    private final OptionSpec tagArg = Options.repeatable(String.class, "-t", "--tag").paramLabel("TAG")
+            .description("Keep messages with this tag (repeatable).").build();
+    private final OptionSpec whereArg = Options.repeatable(String.class, "-w", "--where").paramLabel("JQ")
+            .description("Keep messages for which this jq expression over the envelope is true (repeatable).")
+            .build();
+    // Where to start: one of these, else now (or the oldest with --no-follow / --replay).
+    private final OptionSpec tailArg = OptionSpec.builder("-n", "--tail").paramLabel("N").type(Long.class)
+            .converters(new Converters.AtLeastZero()).description("Start with the last N (matching) messages.")
+            .build();
+    private final OptionSpec sinceArg = OptionSpec.builder("--since").paramLabel("TIME").type(Long.class)
+            .converters(new Converters.Since())
+            .description("Start at messages at or after TIME: a duration ago (30s, 15m, 2h, 7d) or RFC 3339.")
+            .build();
+    private final OptionSpec fromSeqArg = OptionSpec.builder("--from-seq").paramLabel("SEQ").type(Long.class)
+            .description("Start at this seq.").build();
+    // When to stop printing: after N messages, or after one.
+    private final OptionSpec limitArg = OptionSpec.builder("--limit").paramLabel("N").type(Long.class)
+            .converters(new Converters.AtLeastOne()).description("Exit after N messages (N >= 1).").build();
+    private final OptionSpec oneArg = Options.flag("--one", "Exit after one message (--limit 1).");
+    private final OptionSpec noFollowArg = Options.flag("--no-follow", "Print what is there and exit (starts at the "
+            + "oldest message unless --tail/--since/--from-seq say otherwise).");
+    private final OptionSpec replayArg = OptionSpec.builder("--replay").paramLabel("SPEED").type(Double.class)
+            .converters(new Converters.Speed())
+            .description("Re-emit with the original gaps between messages divided by SPEED (>= 0; 0: no delay) and "
+                    + "exit at the end; starts at the oldest by default.").build();
+    private final OptionSpec onGapArg = OptionSpec.builder("--on-gap").paramLabel("continue|fail")
+            .type(GapPolicy.class).defaultValue("continue")
+            .description("When messages were overwritten before being read: a drop notice and go on, or fail with "
+                    + "RetentionGap (exit 9) (default: ${DEFAULT-VALUE}).").build();
+    private final OptionSpec quietDropsArg = Options.flag("--quiet-drops", "Do not print drop notices.");
+    private final Options.MessageFormat format = new Options.MessageFormat();
+    private final OptionSpec timeoutArg = OptionSpec.builder("--timeout").paramLabel("D").type(Duration.class)
+            .converters(new Converters.PositiveDuration())
+            .description("Exit 124 when D (e.g. 500ms, 10s, 5m) passes without a message printed.").build();
+    private final Arguments arguments = new Arguments().add(poolArg, tagArg, whereArg)
+            .add(ArgGroupSpec.builder().exclusive(true).addArg(tailArg).addArg(sinceArg).addArg(fromSeqArg).build())
+            .add(ArgGroupSpec.builder().exclusive(true).addArg(limitArg).addArg(oneArg).build())
+            .add(noFollowArg, replayArg, onGapArg, quietDropsArg).add(format.arguments()).add(timeoutArg);
 
-    @Mixin
-    Options.PoolArgument target;
-
-    @Option(names = {"-t", "--tag"}, paramLabel = "TAG", description = "Keep messages with this tag (repeatable).")
-    List<String> tags = new ArrayList<>();
-
-    @Option(names = {"-w", "--where"}, paramLabel = "JQ",
-            description = "Keep messages for which this jq expression over the envelope is true (repeatable).")
-    List<String> wheres = new ArrayList<>();
-
-    @ArgGroup(exclusive = true)
-    StartAt startAt = new StartAt();
-
-    /** Where to start: one of these, else now (or the oldest with --no-follow / --replay). */
-    static final class StartAt {
-        @Option(names = {"-n", "--tail"}, paramLabel = "N", converter = Converters.AtLeastZero.class,
-                description = "Start with the last N (matching) messages.")
-        Long tail;
-
-        @Option(names = "--since", paramLabel = "TIME", converter = Converters.Since.class,
-                description = "Start at messages at or after TIME: a duration ago (30s, 15m, 2h, 7d) or RFC 3339.")
-        Long sinceNanos;
-
-        @Option(names = "--from-seq", paramLabel = "SEQ", description = "Start at this seq.")
-        Long fromSeq;
+    FollowCommand(Rockpool root) {
+        this.root = root;
     }
 
-    @ArgGroup(exclusive = true)
-    Limit limit = new Limit();
-
-    /** When to stop printing: after N messages, or after one. */
-    static final class Limit {
-        @Option(names = "--limit", paramLabel = "N", converter = Converters.AtLeastOne.class,
-                description = "Exit after N messages (N >= 1).")
-        Long max;
-
-        @Option(names = "--one", description = "Exit after one message (--limit 1).")
-        boolean one;
-
-        long count() {
-            return one ? 1 : max == null ? Long.MAX_VALUE : max;
-        }
+    @Override
+    public Arguments arguments() {
+        return arguments;
     }
 
-    @Option(names = "--no-follow", description = "Print what is there and exit (starts at the oldest message "
-            + "unless --tail/--since/--from-seq say otherwise).")
-    boolean noFollow;
+    @Override
+    public CommandSpec spec() {
+        return CliCommand.spec(this, "follow", false,
+                "Print messages and wait for more (from now on, unless told where to start).",
+                "Filters compose (AND): every --tag must be present and every --where must be true.");
+    }
 
-    @Option(names = "--replay", paramLabel = "SPEED", converter = Converters.Speed.class,
-            description = "Re-emit with the original gaps between messages divided by SPEED (>= 0; 0: no delay) and "
-                    + "exit at the end; starts at the oldest by default.")
-    Double replay;
-
-    @Option(names = "--on-gap", paramLabel = "continue|fail", defaultValue = "continue",
-            description = "When messages were overwritten before being read: a drop notice and go on, or fail "
-                    + "with RetentionGap (exit 9) (default: ${DEFAULT-VALUE}).")
-    GapPolicy onGap;
-
-    @Option(names = "--quiet-drops", description = "Do not print drop notices.")
-    boolean quietDrops;
-
-    @Mixin
-    Options.MessageFormat format;
-
-    @Option(names = "--timeout", paramLabel = "D", converter = Converters.PositiveDuration.class,
-            description = "Exit 124 when D (e.g. 500ms, 10s, 5m) passes without a message printed.")
-    Duration timeout;
+    // What this run was asked to do, read from the arguments when it starts.
+    private PoolRef target;
+    private Long tail;
+    private Long sinceNanos;
+    private Long fromSeq;
+    private Double replay;
+    private Duration timeout;
 
     private Cursor cursor;
     private MessageFilter filter;
@@ -125,16 +112,23 @@ final class FollowCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Io io = root.io();
+        target = poolArg.getValue();
+        tail = tailArg.getValue();
+        sinceNanos = sinceArg.getValue();
+        fromSeq = fromSeqArg.getValue();
+        replay = replayArg.getValue();
+        timeout = timeoutArg.getValue();
         output = new MessageOutput(io, format);
-        drops = new DropNotices(io, target.pool.text(), quietDrops);
+        drops = new DropNotices(io, target.text(), Options.isSet(quietDropsArg));
         // The pool first: a corrupt pool is Corrupt whatever is wrong with the filters.
-        try (Pool pool = root.open(target.pool)) {
-            filter = MessageFilter.of(tags, wheres);
+        try (Pool pool = root.open(target)) {
+            filter = MessageFilter.of(Options.values(tagArg), Options.values(whereArg));
+            GapPolicy onGap = onGapArg.getValue();
             try (Cursor c = pool.cursor(start(), onGap, drops).waitStrategy(WaitStrategy.backoff(MAX_PARK_NANOS))) {
                 cursor = c;
                 int exit = run();
                 if (exit == Rockpool.EXIT_TIMEOUT && io.stderrTerminal()) {
-                    io.notice("timeout", "follow", target.pool.text(), "no message printed for "
+                    io.notice("timeout", "follow", target.text(), "no message printed for "
                             + describe(timeout) + " (--timeout): exit " + exit, Map.of());
                 }
                 return exit;
@@ -149,16 +143,16 @@ final class FollowCommand implements Callable<Integer> {
     }
 
     private boolean follows() {
-        return !noFollow && replay == null;
+        return !Options.isSet(noFollowArg) && replay == null;
     }
 
     private Start start() {
-        if (startAt.tail != null) {
-            return filter.keepsAll() || startAt.tail == 0 ? Start.tail(startAt.tail) : Start.earliest();
-        } else if (startAt.sinceNanos != null) {
-            return Start.time(startAt.sinceNanos);
-        } else if (startAt.fromSeq != null) {
-            return Start.seq(startAt.fromSeq);
+        if (tail != null) {
+            return filter.keepsAll() || tail == 0 ? Start.tail(tail) : Start.earliest();
+        } else if (sinceNanos != null) {
+            return Start.time(sinceNanos);
+        } else if (fromSeq != null) {
+            return Start.seq(fromSeq);
         }
         return follows() ? Start.latest() : Start.earliest();
     }
@@ -166,7 +160,8 @@ final class FollowCommand implements Callable<Integer> {
     /** Prints until the limit, the end (without follow) or the timeout; the exit code. */
     private int run() throws InterruptedException {
         fillBacklog();
-        long max = limit.count();
+        Long limit = limitArg.getValue();
+        long max = Options.isSet(oneArg) ? 1 : limit == null ? Long.MAX_VALUE : limit;
         long emitted = 0;
         long lastEmit = System.nanoTime();
         long previousTime = Long.MIN_VALUE;
@@ -193,12 +188,12 @@ final class FollowCommand implements Callable<Integer> {
 
     /** With {@code --tail N} and a filter: the last N matching messages, in one pass over the pool, keeping N. */
     private void fillBacklog() {
-        if (startAt.tail == null || filter.keepsAll() || startAt.tail == 0) {
+        if (tail == null || filter.keepsAll() || tail == 0) {
             return;
         }
         for (Message m = cursor.next(); m != null; m = cursor.next()) {
             if (filter.test(m)) {
-                if (backlog.size() == startAt.tail) {
+                if (backlog.size() == tail) {
                     backlog.removeFirst();
                 }
                 backlog.addLast(m);
@@ -230,7 +225,7 @@ final class FollowCommand implements Callable<Integer> {
                 }
                 m = cursor.poll(Duration.ofNanos(wait));
             }
-            if (m != null && (startAt.sinceNanos == null || m.timeNanos() >= startAt.sinceNanos) && filter.test(m)) {
+            if (m != null && (sinceNanos == null || m.timeNanos() >= sinceNanos) && filter.test(m)) {
                 return m;
             }
             if (m != null && timedOut(lastEmit)) {

@@ -55,8 +55,8 @@ final class MessageOutput {
     /** Messages to stdout as {@code options} say; without {@code --format}, pretty on a terminal, else jsonl. */
     MessageOutput(Io io, Options.MessageFormat options) {
         this.out = new Output(io.out());
-        this.format = options.format != null ? options.format : io.stdoutTerminal() ? Format.PRETTY : Format.JSONL;
-        this.dataOnly = options.dataOnly;
+        this.format = options.format() != null ? options.format() : io.stdoutTerminal() ? Format.PRETTY : Format.JSONL;
+        this.dataOnly = options.dataOnly();
     }
 
     /**

@@ -7,71 +7,104 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rockpool.filter.TimeFormat;
 import dev.rockpool.pool.ErrorKind;
-import dev.rockpool.pool.JsonData;
 import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolDirectory;
 import dev.rockpool.pool.PoolException;
 import dev.rockpool.pool.PoolInfo;
 import dev.rockpool.pool.PoolOptions;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /** {@code rockpool pool create|list|info|delete}: manage the pool files of a directory. */
-@Command(name = "pool", mixinStandardHelpOptions = true, description = "Create, list, inspect and delete pools.",
-        subcommands = {PoolCommand.Create.class, PoolCommand.ListPools.class, PoolCommand.Info.class,
-                PoolCommand.Delete.class})
-final class PoolCommand implements Callable<Integer> {
-    @ParentCommand
-    Rockpool root;
+final class PoolCommand implements CliCommand {
+    private static final List<String> SUBCOMMANDS = List.of("create", "list", "info", "delete");
 
-    @Spec
-    CommandSpec spec;
+    private final Rockpool root;
+
+    PoolCommand(Rockpool root) {
+        this.root = root;
+    }
+
+    @Override
+    public Arguments arguments() {
+        return new Arguments();
+    }
+
+    @Override
+    public CommandSpec spec() {
+        return CliCommand.spec(this, "pool", true, "Create, list, inspect and delete pools.");
+    }
+
+    @Override
+    public List<String> subcommandNames() {
+        return SUBCOMMANDS;
+    }
+
+    @Override
+    public CliCommand subcommand(String name) {
+        switch (name) {
+            case "create": return new Create(root);
+            case "list": return new ListPools(root);
+            case "info": return new Info(root);
+            case "delete": return new Delete(root);
+            default: return null;
+        }
+    }
 
     @Override
     public Integer call() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "missing subcommand: create, list, info or delete");
+        throw Rockpool.usageError("rockpool pool", "missing subcommand: create, list, info or delete");
+    }
+
+    /** {@code NAME...}: the pools a command creates or deletes. */
+    private static PositionalParamSpec names() {
+        return PositionalParamSpec.builder().index("0..*").arity("1..*").required(true).paramLabel("NAME").type(List.class)
+                .auxiliaryTypes(String.class).description("Pool names (or paths containing '/').").build();
     }
 
     /** {@code pool create NAME... [--size 8M] [--index-capacity N] [--json]}. */
-    @Command(name = "create", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Create pools (never overwrites: an existing pool is AlreadyExists).")
-    static final class Create implements Callable<Integer> {
-        @ParentCommand
-        PoolCommand parent;
+    static final class Create implements CliCommand {
+        private final Rockpool root;
+        private final PositionalParamSpec namesArg = names();
+        private final OptionSpec sizeArg = OptionSpec.builder("--size").paramLabel("SIZE").type(Long.class)
+                .defaultValue("64M").converters(new Converters.PoolSize())
+                .description("File size, fixed for the pool's life: 64K to 2G (default: ${DEFAULT-VALUE}).").build();
+        private final OptionSpec indexCapacityArg = OptionSpec.builder("--index-capacity").paramLabel("N")
+                .type(Long.class).converters(new Converters.AtLeastOne())
+                .description("Seq index slots, at least 1 (default: one per 128 bytes of file).").build();
+        private final OptionSpec jsonArg = Options.json();
+        private final Arguments arguments = new Arguments().add(namesArg, sizeArg, indexCapacityArg, jsonArg);
 
-        @Parameters(arity = "1..*", paramLabel = "NAME", description = "Pool names (or paths containing '/').")
-        List<String> names;
+        Create(Rockpool root) {
+            this.root = root;
+        }
 
-        @Option(names = "--size", paramLabel = "SIZE", defaultValue = "64M", converter = Converters.PoolSize.class,
-                description = "File size, fixed for the pool's life: 64K to 2G (default: ${DEFAULT-VALUE}).")
-        long size;
+        @Override
+        public Arguments arguments() {
+            return arguments;
+        }
 
-        @Option(names = "--index-capacity", paramLabel = "N", converter = Converters.AtLeastOne.class,
-                description = "Seq index slots, at least 1 (default: one per 128 bytes of file).")
-        Long indexCapacity;
-
-        @Mixin
-        Options.Json output;
+        @Override
+        public CommandSpec spec() {
+            return CliCommand.spec(this, "create", false,
+                    "Create pools (never overwrites: an existing pool is AlreadyExists).");
+        }
 
         @Override
         public Integer call() {
-            Rockpool root = parent.root;
-            PoolOptions options = new PoolOptions(size, indexCapacity == null ? 0 : indexCapacity);
+            Long indexCapacity = indexCapacityArg.getValue();
+            PoolOptions options = new PoolOptions(sizeArg.getValue(), indexCapacity == null ? 0 : indexCapacity);
             PoolDirectory dir = root.directory();
-            return eachName(root, PoolRef.all(names), output.json, "pools", name -> {
+            return eachName(root, PoolRef.all(Options.values(namesArg)), Options.isSet(jsonArg), "pools", name -> {
                 try (Pool pool = dir.create(name.text(), options)) {
                     PoolInfo info = pool.info();
                     return new Done(infoJson(name.text(), info),
@@ -82,18 +115,27 @@ final class PoolCommand implements Callable<Integer> {
     }
 
     /** {@code pool list [--json]}. */
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the pools of the directory.")
-    static final class ListPools implements Callable<Integer> {
-        @ParentCommand
-        PoolCommand parent;
+    static final class ListPools implements CliCommand {
+        private final Rockpool root;
+        private final OptionSpec jsonArg = Options.json();
 
-        @Mixin
-        Options.Json output;
+        ListPools(Rockpool root) {
+            this.root = root;
+        }
+
+        @Override
+        public Arguments arguments() {
+            return new Arguments().add(jsonArg);
+        }
+
+        @Override
+        public CommandSpec spec() {
+            return CliCommand.spec(this, "list", true, "List the pools of the directory.");
+        }
 
         @Override
         public Integer call() {
-            boolean json = output.json;
-            Rockpool root = parent.root;
+            boolean json = Options.isSet(jsonArg);
             PoolDirectory dir = root.directory();
             Output out = new Output(root.io().out());
             ArrayNode pools = JsonNodeFactory.instance.arrayNode();
@@ -130,25 +172,35 @@ final class PoolCommand implements Callable<Integer> {
     }
 
     /** {@code pool info NAME [--json]}. */
-    @Command(name = "info", mixinStandardHelpOptions = true, description = "Show a pool's bounds and usage.")
-    static final class Info implements Callable<Integer> {
-        @ParentCommand
-        PoolCommand parent;
+    static final class Info implements CliCommand {
+        private final Rockpool root;
+        private final PositionalParamSpec nameArg = PositionalParamSpec.builder().index("0").required(true).paramLabel("NAME")
+                .type(PoolRef.class).converters(new PoolRef.Converter())
+                .description("Pool name (or a path containing '/').").build();
+        private final OptionSpec jsonArg = Options.json();
+        private final Arguments arguments = new Arguments().add(nameArg, jsonArg);
 
-        @Parameters(index = "0", paramLabel = "NAME", converter = PoolRef.Converter.class,
-                description = "Pool name (or a path containing '/').")
-        PoolRef name;
+        Info(Rockpool root) {
+            this.root = root;
+        }
 
-        @Mixin
-        Options.Json output;
+        @Override
+        public Arguments arguments() {
+            return arguments;
+        }
+
+        @Override
+        public CommandSpec spec() {
+            return CliCommand.spec(this, "info", true, "Show a pool's bounds and usage.");
+        }
 
         @Override
         public Integer call() {
-            Rockpool root = parent.root;
+            PoolRef name = nameArg.getValue();
             Output out = new Output(root.io().out());
             try (Pool pool = root.open(name)) {
                 PoolInfo info = pool.info();
-                if (output.json) {
+                if (Options.isSet(jsonArg)) {
                     out.line(render(root.io(), infoJson(name.text(), info)));
                 } else {
                     out.line("Pool: " + name);
@@ -158,8 +210,8 @@ final class PoolCommand implements Callable<Integer> {
                             + info.ringCapacity() + " bytes, index " + info.indexCapacity() + " slots)");
                     out.line("Bounds: oldest=" + info.oldestSeq() + " newest=" + info.newestSeq() + " count="
                             + info.messageCount() + " next=" + info.nextSeq());
-                    out.line(String.format(Locale.ROOT, "Utilization: used=%dB free=%dB (%.2f%%)",
-                            info.bytesUsed(), info.bytesFree(), percent(info)));
+                    out.line("Utilization: used=" + info.bytesUsed() + "B free=" + info.bytesFree() + "B ("
+                            + fixed(percent(info), 2) + "%)");
                     out.line("Times: oldest=" + time(info.oldestTimeNanos(), info.messageCount()) + " newest="
                             + time(info.newestTimeNanos(), info.messageCount()) + " created="
                             + TimeFormat.format(info.createdNanos()));
@@ -175,23 +227,31 @@ final class PoolCommand implements Callable<Integer> {
     }
 
     /** {@code pool delete NAME... [--json]}. */
-    @Command(name = "delete", mixinStandardHelpOptions = true,
-            description = "Delete pools. Processes that have one open keep reading their copy until they close it.")
-    static final class Delete implements Callable<Integer> {
-        @ParentCommand
-        PoolCommand parent;
+    static final class Delete implements CliCommand {
+        private final Rockpool root;
+        private final PositionalParamSpec namesArg = names();
+        private final OptionSpec jsonArg = Options.json();
+        private final Arguments arguments = new Arguments().add(namesArg, jsonArg);
 
-        @Parameters(arity = "1..*", paramLabel = "NAME", description = "Pool names (or paths containing '/').")
-        List<String> names;
+        Delete(Rockpool root) {
+            this.root = root;
+        }
 
-        @Mixin
-        Options.Json output;
+        @Override
+        public Arguments arguments() {
+            return arguments;
+        }
+
+        @Override
+        public CommandSpec spec() {
+            return CliCommand.spec(this, "delete", true,
+                    "Delete pools. Processes that have one open keep reading their copy until they close it.");
+        }
 
         @Override
         public Integer call() {
-            Rockpool root = parent.root;
             PoolDirectory dir = root.directory();
-            return eachName(root, PoolRef.all(names), output.json, "deleted", name -> {
+            return eachName(root, PoolRef.all(Options.values(namesArg)), Options.isSet(jsonArg), "deleted", name -> {
                 Path file = dir.pathOf(name.text());
                 dir.delete(name.text());
                 ObjectNode entry = JsonNodeFactory.instance.objectNode().put("name", name.text())
@@ -296,6 +356,14 @@ final class PoolCommand implements Callable<Integer> {
             bytes /= 1024;
             u++;
         }
-        return (v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.1f", v)) + units[u];
+        return (v == Math.rint(v) ? String.valueOf((long) v) : fixed(v, 1)) + units[u];
+    }
+
+    /**
+     * {@code value} with {@code decimals} digits after the point, rounded half up: what {@code %.Nf} prints, without
+     * a Formatter, whose locale data would cost {@code pool info} ~10 ms of its start.
+     */
+    static String fixed(double value, int decimals) {
+        return BigDecimal.valueOf(value).setScale(decimals, RoundingMode.HALF_UP).toPlainString();
     }
 }

@@ -5,15 +5,13 @@ import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolDirectory;
 import dev.rockpool.pool.PoolException;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 import java.io.IOException;
@@ -22,53 +20,31 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.Callable;
+import java.util.List;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * The {@code rockpool} command: feeds, follows, filters and replays pools by hand. Every failure ends as one error
  * on stderr and an exit code from {@link ErrorKind#exitCode()} (2 for any usage mistake picocli finds, 124 when
  * {@code follow --timeout} is reached, 10 when {@code feed --errors skip} skipped records). See {@code docs/CLI.md}.
+ *
+ * <p>A run makes only the command it names. Its command line is bound by {@link QuickParser} when it is a plain one,
+ * else parsed by picocli (see {@link CliCommand}); either way the same argument objects are filled.
  */
-@Command(name = "rockpool", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
-        sortOptions = false, usageHelpAutoWidth = true,
-        description = "Bounded local pools of JSON messages: feed, follow, fetch, filter and replay them.",
-        footer = {"", "Pool directory: --dir, else $ROCKPOOL_DIR, else ~/.rockpool/pools.",
-                "Exit codes: 0 ok, 1 Internal, 2 Usage, 3 NotFound, 4 AlreadyExists, 5 Busy,",
-                "6 Permission, 7 Corrupt, 8 Io, 9 RetentionGap, 10 feed --errors skip skipped",
-                "records, 124 follow --timeout reached."})
-public final class Rockpool implements Callable<Integer> {
+public final class Rockpool implements CliCommand {
     /** The exit code when {@code follow --timeout} passes without output, as timeout(1) uses. */
     public static final int EXIT_TIMEOUT = 124;
     /** The exit code of {@code feed --errors skip} that skipped bad records (the others were appended). */
     public static final int EXIT_SKIPPED = 10;
 
-    /**
-     * The commands, built only when used: a command line naming one builds that one alone, so picocli reflects over
-     * one command's annotations instead of all of them before the work starts.
-     */
-    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+    /** The commands, in help order; each is made by {@link #subcommand} only when it is named. */
+    private static final List<String> COMMANDS =
+            List.of("pool", "feed", "follow", "fetch", "doctor", "version", "completion");
 
-    static {
-        COMMANDS.put("pool", PoolCommand::new);
-        COMMANDS.put("feed", FeedCommand::new);
-        COMMANDS.put("follow", FollowCommand::new);
-        COMMANDS.put("fetch", FetchCommand::new);
-        COMMANDS.put("doctor", DoctorCommand::new);
-        COMMANDS.put("version", VersionCommand::new);
-        COMMANDS.put("completion", CompletionCommand::new);
-    }
-
-    @Option(names = "--dir", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
-            description = {"Pool directory (default: $ROCKPOOL_DIR,", "else ~/.rockpool/pools)."})
-    String dir;
-
-    @Spec
-    CommandSpec spec;
-
+    private final OptionSpec dirArg = OptionSpec.builder("--dir").paramLabel("DIR").type(String.class)
+            .scopeType(ScopeType.INHERIT)
+            .description("Pool directory (default: $ROCKPOOL_DIR,", "else ~/.rockpool/pools).").build();
+    private final Arguments arguments = new Arguments().add(dirArg);
     private final Io io;
 
     /** A command bound to the given streams. */
@@ -76,12 +52,48 @@ public final class Rockpool implements Callable<Integer> {
         this.io = io;
     }
 
+    @Override
+    public Arguments arguments() {
+        return arguments;
+    }
+
+    @Override
+    public CommandSpec spec() {
+        CommandSpec spec = CliCommand.spec(this, "rockpool", false,
+                "Bounded local pools of JSON messages: feed, follow, fetch, filter and replay them.");
+        spec.versionProvider(new VersionCommand.Provider());
+        spec.usageMessage().autoWidth(true).footer("", "Pool directory: --dir, else $ROCKPOOL_DIR, else "
+                + "~/.rockpool/pools.", "Exit codes: 0 ok, 1 Internal, 2 Usage, 3 NotFound, 4 AlreadyExists, 5 Busy,",
+                "6 Permission, 7 Corrupt, 8 Io, 9 RetentionGap, 10 feed --errors skip skipped",
+                "records, 124 follow --timeout reached.");
+        return spec;
+    }
+
+    @Override
+    public List<String> subcommandNames() {
+        return COMMANDS;
+    }
+
+    @Override
+    public CliCommand subcommand(String name) {
+        switch (name) {
+            case "pool": return new PoolCommand(this);
+            case "feed": return new FeedCommand(this);
+            case "follow": return new FollowCommand(this);
+            case "fetch": return new FetchCommand(this);
+            case "doctor": return new DoctorCommand(this);
+            case "version": return new VersionCommand(this);
+            case "completion": return new CompletionCommand(this);
+            default: return null;
+        }
+    }
+
     Io io() {
         return io;
     }
 
     PoolDirectory directory() {
-        return PoolDirectory.resolve(dir);
+        return PoolDirectory.resolve(dirArg.getValue());
     }
 
     /** Opens an existing pool; a missing one is NotFound with how to create it. */
@@ -101,7 +113,7 @@ public final class Rockpool implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command");
+        throw usageError("rockpool", "missing command");
     }
 
     /** Runs the tool on the process's streams and exits with its exit code. */
@@ -111,26 +123,30 @@ public final class Rockpool implements Callable<Integer> {
 
     /** Runs one command line against {@code io}; returns the exit code (never exits the JVM). */
     public static int run(Io io, String... args) {
-        return commandLine(io, commandNamed(args)).execute(args);
+        Rockpool root = new Rockpool(io);
+        CliCommand command = QuickParser.bind(root, args);
+        if (command == null) {
+            return commandLine(new Rockpool(io), commandNamed(args)).execute(args);
+        }
+        try {
+            return command.call();
+        } catch (Exception e) {
+            return exitCodeOf(io, e, root::refOf);
+        }
     }
 
     /** The command line with every command, as help and completion need it. */
     public static CommandLine commandLine(Io io) {
-        return commandLine(io, null);
+        return commandLine(new Rockpool(io), null);
     }
 
     /**
-     * The configured picocli command line, with only the command {@code only} when it names one: usage errors exit
-     * 2, engine errors exit with their kind's code.
+     * The configured picocli command line of {@code root}, with only the command {@code only} when it names one: usage
+     * errors exit 2, engine errors exit with their kind's code.
      */
-    private static CommandLine commandLine(Io io, String only) {
-        Rockpool root = new Rockpool(io);
-        CommandLine cl = new CommandLine(root);
-        COMMANDS.forEach((name, command) -> {
-            if (only == null || !COMMANDS.containsKey(only) || only.equals(name)) {
-                cl.addSubcommand(name, command.get());
-            }
-        });
+    static CommandLine commandLine(Rockpool root, String only) {
+        Io io = root.io();
+        CommandLine cl = new CommandLine(withSubcommands(root, only));
         cl.setOut(new PrintWriter(new OutputStreamWriter(io.out(), StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(new OutputStreamWriter(io.err(), StandardCharsets.UTF_8), true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -141,6 +157,18 @@ public final class Rockpool implements Callable<Integer> {
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> exitCodeOf(io, ex, root::refOf));
         return cl;
+    }
+
+    /** picocli's model of {@code command} and its subcommands; of the root's, only {@code only} when it names one. */
+    private static CommandSpec withSubcommands(CliCommand command, String only) {
+        CommandSpec spec = command.spec();
+        List<String> names = command.subcommandNames();
+        for (String name : names) {
+            if (only == null || !names.contains(only) || only.equals(name)) {
+                spec.addSubcommand(name, withSubcommands(command.subcommand(name), null));
+            }
+        }
+        return spec;
     }
 
     /** The first argument that is not an option (nor the value of {@code --dir}): the command's name, or null. */
@@ -171,7 +199,8 @@ public final class Rockpool implements Callable<Integer> {
     /** A usage mistake picocli found, as a Usage error naming the option or the unknown command. */
     static PoolException usage(ParameterException ex) {
         CommandLine failed = ex.getCommandLine();
-        String help = "see: " + failed.getCommandSpec().qualifiedName(" ") + " --help";
+        String command = failed.getCommandSpec().qualifiedName(" ");
+        String help = helpHint(command);
         if (ex.getCause() instanceof PoolException && ex.getArgSpec() != null) {
             PoolException cause = (PoolException) ex.getCause();
             return new PoolException(ErrorKind.USAGE, "invalid value for " + label(ex.getArgSpec()) + ": "
@@ -188,8 +217,16 @@ public final class Rockpool implements Callable<Integer> {
             }
         }
         // picocli starts some of its messages with "Error: "; ours are all errors already.
-        String message = String.valueOf(ex.getMessage()).replaceFirst("^Error: ", "");
-        return new PoolException(ErrorKind.USAGE, message, null, null, null, help, null);
+        return usageError(command, String.valueOf(ex.getMessage()).replaceFirst("^Error: ", ""));
+    }
+
+    /** A usage mistake, found by picocli or by a command itself, with where to read the command's help. */
+    static PoolException usageError(String command, String message) {
+        return new PoolException(ErrorKind.USAGE, message, null, null, null, helpHint(command), null);
+    }
+
+    private static String helpHint(String command) {
+        return "see: " + command + " --help";
     }
 
     private static String label(ArgSpec arg) {

@@ -3,17 +3,26 @@ package dev.rockpool.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rockpool.pool.HeaderDescriptor;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
-import picocli.CommandLine.ParentCommand;
-
-import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code rockpool version}: the tool's version, the pool format it reads and the Java runtime, as JSON. */
-@Command(name = "version", mixinStandardHelpOptions = true, description = "Print version information as JSON.")
-final class VersionCommand implements Callable<Integer> {
-    @ParentCommand
-    Rockpool root;
+final class VersionCommand implements CliCommand {
+    private final Rockpool root;
+
+    VersionCommand(Rockpool root) {
+        this.root = root;
+    }
+
+    @Override
+    public Arguments arguments() {
+        return new Arguments();
+    }
+
+    @Override
+    public CommandSpec spec() {
+        return CliCommand.spec(this, "version", true, "Print version information as JSON.");
+    }
 
     @Override
     public Integer call() {

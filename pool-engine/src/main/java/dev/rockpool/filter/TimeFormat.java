@@ -4,8 +4,8 @@ import dev.rockpool.pool.ErrorKind;
 import dev.rockpool.pool.PoolException;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -13,9 +13,6 @@ import java.util.concurrent.TimeUnit;
 
 /** Message times: ns since the epoch, shown as RFC 3339 UTC with nanoseconds and trailing zeros trimmed. */
 public final class TimeFormat {
-    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
-
     private TimeFormat() {
     }
 
@@ -35,7 +32,7 @@ public final class TimeFormat {
         int nanos = (int) Math.floorMod(epochNanos, 1_000_000_000L);
         Second second = lastSecond;
         if (second.epochSecond() != seconds) {
-            second = new Second(seconds, SECONDS.format(Instant.ofEpochSecond(seconds)));
+            second = new Second(seconds, dateAndClock(seconds));
             lastSecond = second;
         }
         String prefix = second.text();
@@ -55,6 +52,24 @@ public final class TimeFormat {
         }
         out[end++] = 'Z';
         return new String(out, 0, end);
+    }
+
+    /**
+     * {@code 2026-11-22T01:02:03}: the UTC date and clock of a second since the epoch. Built from {@link LocalDate}
+     * rather than a {@code DateTimeFormatter}, whose set-up would cost a short CLI command a few ms. Pool times are
+     * years 1677 to 2262, which {@code LocalDate} prints as {@code yyyy-MM-dd}.
+     */
+    private static String dateAndClock(long epochSecond) {
+        int clock = (int) Math.floorMod(epochSecond, 86_400L);
+        StringBuilder b = new StringBuilder(19).append(LocalDate.ofEpochDay(Math.floorDiv(epochSecond, 86_400L)))
+                .append('T');
+        twoDigits(b, clock / 3600).append(':');
+        twoDigits(b, clock / 60 % 60).append(':');
+        return twoDigits(b, clock % 60).toString();
+    }
+
+    private static StringBuilder twoDigits(StringBuilder b, int value) {
+        return b.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
     }
 
     /** Parses an RFC 3339 time with any offset (e.g. {@code 2026-11-22T01:02:03.5+01:00}) to ns since the epoch. */

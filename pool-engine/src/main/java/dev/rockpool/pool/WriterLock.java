@@ -27,8 +27,7 @@ final class WriterLock {
     /** Start ticks are kept below this, so every token is below {@link HeaderDescriptor#MAX_LOCK_WORD}. */
     private static final long TICKS_MASK = (HeaderDescriptor.MAX_LOCK_WORD >>> PID_BITS) - 1;
     /** This process's token (start ticks 0 if even its own cannot be read: a token must stay a valid lock word). */
-    static final long OWN_TOKEN = tokenOf(ProcessHandle.current().pid(),
-            Math.max(0, startTicks(ProcessHandle.current().pid())));
+    static final long OWN_TOKEN = ownToken();
 
     private static final long LIVENESS_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private final PoolMapping mapping;
@@ -104,6 +103,23 @@ final class WriterLock {
         return new PoolException(ErrorKind.BUSY, "pool is locked by " + owner + " for more than "
                 + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms", mapping.path, null,
                 (long) HeaderDescriptor.LOCK_OFFSET, "is a writer stopped (SIGSTOP) or stuck?", null);
+    }
+
+    private static long ownToken() {
+        long pid = currentPid();
+        return tokenOf(pid, Math.max(0, startTicks(pid)));
+    }
+
+    /**
+     * This process's pid: the target of {@code /proc/self} where there is one, which costs a short CLI command less
+     * than the first use of {@link ProcessHandle} (its class sets up a thread pool and method handles).
+     */
+    static long currentPid() {
+        try {
+            return Long.parseLong(Files.readSymbolicLink(Paths.get("/proc/self")).toString());
+        } catch (IOException | RuntimeException e) {
+            return ProcessHandle.current().pid();
+        }
     }
 
     static long tokenOf(long pid, long startTicks) {
