@@ -37,9 +37,13 @@ import java.util.Set;
  *
  * <pre>
  * BenchMain [--quick] [--json FILE] [--markdown FILE] [--chart FILE] [--cli PATH]
- *           [--only jmh,follow,e2e,cli,transforms,wan]
+ *           [--only jmh,follow,e2e,cli,transforms,wan,start]
  *           [--jmh REGEX] [--messages N] [--profile DIR]
+ *           [--baseline DIR] [--jdk JAVA_HOME]... [--rounds N]
  * </pre>
+ * {@code start} (the CLI's start, {@link StartBench}; only when asked for) runs {@code --cli PATH} on each
+ * {@code --jdk} (default: this JVM's), beside {@code DIR/bin/rockpool} of a {@code --baseline} checkout, for
+ * {@code --rounds} interleaved rounds (default 10); its Markdown goes between its own markers.
  * {@code --profile DIR} records a JFR profile of every end-to-end case (broker, worker and connector share this JVM)
  * to {@code DIR/<case>.jfr}, and runs the JMH cases with JMH's JFR profiler into {@code DIR}.
  */
@@ -48,6 +52,9 @@ public final class BenchMain {
     /** The results section of docs/BENCHMARKS.md lies between these markers. */
     private static final String BEGIN = "<!-- results:begin -->";
     private static final String END = "<!-- results:end -->";
+    /** The CLI start section of docs/BENCHMARKS.md lies between these markers. */
+    private static final String START_BEGIN = "<!-- start:begin -->";
+    private static final String START_END = "<!-- start:end -->";
 
     private String[] args = new String[0];
     private Results lastResults;
@@ -63,6 +70,9 @@ public final class BenchMain {
             "dev\\.rockpool\\.bench\\.jmh\\.(AppendBenchmark|WriterBenchmark|ReadBenchmark|JqTransformsBenchmark)\\.";
     private int messages = -1;
     private Path profileDir;
+    private Path baseline;
+    private final List<String> jdks = new ArrayList<>();
+    private int rounds = 10;
 
     private BenchMain() {
     }
@@ -75,8 +85,8 @@ public final class BenchMain {
         } catch (IllegalArgumentException e) {
             System.err.println("rockpool-bench: " + e.getMessage());
             System.err.println("usage: rockpool-bench [--quick] [--json FILE] [--markdown FILE] [--chart FILE]"
-                    + " [--cli PATH] [--only jmh,follow,e2e,cli,transforms,wan] [--jmh REGEX] [--messages N]"
-                    + " [--profile DIR]");
+                    + " [--cli PATH] [--only jmh,follow,e2e,cli,transforms,wan,start] [--jmh REGEX] [--messages N]"
+                    + " [--profile DIR] [--baseline DIR] [--jdk JAVA_HOME]... [--rounds N]");
             System.exit(2);
         }
         System.exit(main.run());
@@ -98,13 +108,16 @@ public final class BenchMain {
                 }
                 case "--messages" -> messages = Integer.parseInt(value(args, ++i, a));
                 case "--profile" -> profileDir = Path.of(value(args, ++i, a));
+                case "--baseline" -> baseline = Path.of(value(args, ++i, a), "bin", "rockpool");
+                case "--jdk" -> jdks.add(value(args, ++i, a));
+                case "--rounds" -> rounds = Integer.parseInt(value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown option: " + a);
             }
         }
         for (String part : only) {
-            if (!Set.of("jmh", "follow", "e2e", "cli", "transforms", "wan").contains(part)) {
-                throw new IllegalArgumentException("--only " + part + ": expected jmh, follow, e2e, cli, transforms "
-                        + "or wan");
+            if (!Set.of("jmh", "follow", "e2e", "cli", "transforms", "wan", "start").contains(part)) {
+                throw new IllegalArgumentException("--only " + part + ": expected jmh, follow, e2e, cli, transforms, "
+                        + "wan or start");
             }
         }
         if (only.contains("transforms") && !only.contains("jmh") && !jmhIncludeGiven) {
@@ -136,16 +149,34 @@ public final class BenchMain {
             out.println();
             report.printMarkdown(out);
         }
-        String table = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
-        String text = Files.exists(markdownFile) ? Files.readString(markdownFile) : "";
-        int begin = text.indexOf(BEGIN);
-        int end = text.indexOf(END);
-        if (begin >= 0 && end > begin) {
-            text = text.substring(0, begin + BEGIN.length()) + "\n" + table + text.substring(end);
-        } else {
-            text = table;
+        replaceSection(markdownFile, BEGIN, END, bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Writes the CLI start results between {@value #START_BEGIN} and {@value #START_END}. */
+    private void writeStartMarkdown(StartBench start, String command) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            out.println("Run " + machineLine("started") + " of commit " + machineLine("commit") + " on "
+                    + machineLine("cores") + " cores (" + machineLine("cpu") + "), " + machineLine("os")
+                    + ". Command: `" + command + "`.");
+            out.println();
+            start.printMarkdown(out);
         }
-        Files.writeString(markdownFile, text);
+        replaceSection(markdownFile, START_BEGIN, START_END,
+                bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Replaces the text between two markers of a file; a file without them becomes the text alone. */
+    private static void replaceSection(Path file, String begin, String end, String section) throws IOException {
+        String text = Files.exists(file) ? Files.readString(file) : "";
+        int b = text.indexOf(begin);
+        int e = text.indexOf(end);
+        if (b >= 0 && e > b) {
+            text = text.substring(0, b + begin.length()) + "\n" + section + text.substring(e);
+        } else {
+            text = section;
+        }
+        Files.writeString(file, text);
     }
 
     private String machineLine(String key) {
@@ -167,6 +198,7 @@ public final class BenchMain {
         results.machine.put("commit", System.getenv().getOrDefault("ROCKPOOL_BENCH_COMMIT", "unknown"));
         long start = System.nanoTime();
         Path work = Files.createTempDirectory("rockpool-bench-");
+        StartBench startBench = null;
         try {
             if (only.contains("jmh") || only.contains("transforms")) {
                 runJmh(results);
@@ -177,10 +209,30 @@ public final class BenchMain {
             if (!Collections.disjoint(only, Set.of("e2e", "cli", "transforms", "wan"))) {
                 runEndToEnd(results, work);
             }
+            if (only.contains("start")) {
+                startBench = runStart(work.resolve("start"));
+            }
         } finally {
             deleteTree(work);
         }
         results.machine.put("minutes", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 60e9));
+        if (startBench == null || only.size() > 1) {
+            report(results);
+        }
+        if (startBench != null && markdownFile != null) {
+            writeStartMarkdown(startBench, command());
+            System.out.println("markdown: " + markdownFile);
+        }
+        return 0;
+    }
+
+    /** The command as the user typed it (the launcher names it); run directly, the arguments are all we know. */
+    private String command() {
+        return System.getenv().getOrDefault("ROCKPOOL_BENCH_COMMAND", "BenchMain " + String.join(" ", args));
+    }
+
+    /** The table, and the JSON, Markdown and chart asked for. */
+    private void report(Results results) throws IOException {
         Report report = new Report(results);
         report.printTable(System.out);
         if (jsonFile != null) {
@@ -188,17 +240,24 @@ public final class BenchMain {
             System.out.println("results: " + jsonFile);
         }
         if (markdownFile != null) {
-            // The launcher names the command as the user typed it; run directly, the arguments are all we know.
-            String command = System.getenv().getOrDefault("ROCKPOOL_BENCH_COMMAND",
-                    "BenchMain " + String.join(" ", args));
-            writeMarkdown(report, command);
+            writeMarkdown(report, command());
             System.out.println("markdown: " + markdownFile);
         }
         if (chartFile != null) {
             Charts.draw(results, chartFile);
             System.out.println("chart: " + chartFile);
         }
-        return 0;
+    }
+
+    private StartBench runStart(Path work) throws Exception {
+        if (cli == null) {
+            throw new IllegalArgumentException("--only start needs --cli PATH");
+        }
+        StartBench bench = new StartBench(cli, baseline, rounds, quick ? 200_000 : 1_000_000, work);
+        for (Path jdk : StartBench.jdks(jdks)) {
+            bench.run(jdk);
+        }
+        return bench;
     }
 
     private void runJmh(Results results) throws RunnerException {

@@ -49,12 +49,13 @@ public final class Io {
     /** The process's standard streams, unbuffered (no {@code System.out} PrintStream in the way). */
     public static Io system() {
         String tty = System.getProperty(TTY_PROPERTY);
-        boolean console = System.console() != null;
+        if (tty == null) {
+            // Only without the launcher: on JDK 22 and later the first System.console() loads a console provider.
+            tty = System.console() != null ? "012" : "";
+        }
         return new Io(new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out),
-                new FileOutputStream(FileDescriptor.err),
-                tty == null ? console : tty.indexOf('0') >= 0,
-                tty == null ? console : tty.indexOf('1') >= 0,
-                tty == null ? console : tty.indexOf('2') >= 0);
+                new FileOutputStream(FileDescriptor.err), tty.indexOf('0') >= 0, tty.indexOf('1') >= 0,
+                tty.indexOf('2') >= 0);
     }
 
     public InputStream in() {
