@@ -45,19 +45,20 @@ final class FollowCommand implements CliCommand {
             .description("Keep messages for which this jq expression over the envelope is true (repeatable).")
             .build();
     // Where to start: one of these, else now (or the oldest with --no-follow / --replay).
-    private final OptionSpec tailArg = OptionSpec.builder("-n", "--tail").paramLabel("N").type(Long.class)
+    private final OptionSpec tailArg = OptionSpec.builder("-n", "--tail").required(true).paramLabel("N").type(Long.class)
             .converters(new Converters.AtLeastZero()).description("Start with the last N (matching) messages.")
             .build();
-    private final OptionSpec sinceArg = OptionSpec.builder("--since").paramLabel("TIME").type(Long.class)
+    private final OptionSpec sinceArg = OptionSpec.builder("--since").required(true).paramLabel("TIME").type(Long.class)
             .converters(new Converters.Since())
             .description("Start at messages at or after TIME: a duration ago (30s, 15m, 2h, 7d) or RFC 3339.")
             .build();
-    private final OptionSpec fromSeqArg = OptionSpec.builder("--from-seq").paramLabel("SEQ").type(Long.class)
+    private final OptionSpec fromSeqArg = OptionSpec.builder("--from-seq").required(true).paramLabel("SEQ").type(Long.class)
             .description("Start at this seq.").build();
     // When to stop printing: after N messages, or after one.
-    private final OptionSpec limitArg = OptionSpec.builder("--limit").paramLabel("N").type(Long.class)
+    private final OptionSpec limitArg = OptionSpec.builder("--limit").required(true).paramLabel("N").type(Long.class)
             .converters(new Converters.AtLeastOne()).description("Exit after N messages (N >= 1).").build();
-    private final OptionSpec oneArg = Options.flag("--one", "Exit after one message (--limit 1).");
+    private final OptionSpec oneArg = OptionSpec.builder("--one").required(true).type(boolean.class)
+            .description("Exit after one message (--limit 1).").build();
     private final OptionSpec noFollowArg = Options.flag("--no-follow", "Print what is there and exit (starts at the "
             + "oldest message unless --tail/--since/--from-seq say otherwise).");
     private final OptionSpec replayArg = OptionSpec.builder("--replay").paramLabel("SPEED").type(Double.class)

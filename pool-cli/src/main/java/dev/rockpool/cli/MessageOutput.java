@@ -3,6 +3,7 @@ package dev.rockpool.cli;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.rockpool.filter.Envelope;
 import dev.rockpool.pool.JsonTrees;
@@ -10,6 +11,7 @@ import dev.rockpool.pool.Message;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 
@@ -44,6 +46,12 @@ final class MessageOutput {
 
         private Pretty() {
         }
+
+        /** Writes the message (or its data only) indented; here, so that jsonl output never loads a tree class. */
+        static void write(Message m, boolean dataOnly, OutputStream out) throws IOException {
+            JsonNode node = dataOnly ? Envelope.data(m) : Envelope.tree(m);
+            WRITER.writeValue(out, node);
+        }
     }
 
     private final Output out;
@@ -75,7 +83,7 @@ final class MessageOutput {
                     Envelope.write(m, rendered);
                 }
             } else {
-                Pretty.WRITER.writeValue(rendered, dataOnly ? Envelope.data(m) : Envelope.tree(m));
+                Pretty.write(m, dataOnly, rendered);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a byte array does not fail

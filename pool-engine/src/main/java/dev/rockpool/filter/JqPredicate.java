@@ -2,8 +2,11 @@ package dev.rockpool.filter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rockpool.pool.ErrorKind;
+import dev.rockpool.pool.Message;
 import dev.rockpool.pool.PoolException;
 import net.thisptr.jackson.jq.exception.JsonQueryException;
+
+import java.util.List;
 
 /**
  * A jq predicate: it holds if the expression yields {@code true} (for several outputs: if any is true);
@@ -27,6 +30,20 @@ public final class JqPredicate {
     /** Compiles a predicate whose evaluations take at most {@code maxSteps} steps; a Usage error if it won't parse. */
     public static JqPredicate compile(String text, long maxSteps) {
         return new JqPredicate(JqExpression.compile(text, maxSteps));
+    }
+
+    /**
+     * True if the message's envelope passes every predicate (built once for all). Here, not in {@link MessageFilter}:
+     * a filter of tags alone never loads a JSON tree class.
+     */
+    static boolean allHold(List<JqPredicate> predicates, Message m) {
+        JsonNode envelope = Envelope.tree(m);
+        for (JqPredicate p : predicates) {
+            if (!p.test(envelope)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

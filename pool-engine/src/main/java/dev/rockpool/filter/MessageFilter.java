@@ -1,6 +1,5 @@
 package dev.rockpool.filter;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.rockpool.pool.Message;
 
 import java.util.ArrayList;
@@ -44,16 +43,7 @@ public final class MessageFilter {
         if (!m.hasAllTags(requiredTags)) {
             return false;
         }
-        if (predicates.isEmpty()) {
-            return true;
-        }
-        JsonNode envelope = Envelope.tree(m);
-        for (JqPredicate p : predicates) {
-            if (!p.test(envelope)) {
-                return false;
-            }
-        }
-        return true;
+        return predicates.isEmpty() || JqPredicate.allHold(predicates, m);
     }
 
     /** True if the filter keeps everything (callers can skip it). */
