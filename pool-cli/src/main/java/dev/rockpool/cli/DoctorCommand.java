@@ -9,7 +9,6 @@ import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolDirectory;
 import dev.rockpool.pool.PoolException;
 import picocli.CommandLine.Model.ArgGroupSpec;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
@@ -23,30 +22,24 @@ import java.util.Map;
  * pool ({@code OK}/{@code CORRUPT} lines, or {@code {"reports":[...]}} with {@code --json}); exit 7 (Corrupt) when
  * any pool is corrupt, with a Corrupt error on stderr naming how many.
  */
-final class DoctorCommand implements CliCommand {
+final class DoctorCommand extends CliCommand {
     private final Rockpool root;
     // One pool, or all of them.
     private final PositionalParamSpec poolArg = PositionalParamSpec.builder().index("0").paramLabel("POOL")
             .type(PoolRef.class).converters(new PoolRef.Converter()).description("Pool name (or a path).").build();
     private final OptionSpec allArg = Options.flag("--all", "Validate every pool of the directory.");
     private final OptionSpec jsonArg = Options.json();
-    private final Arguments arguments = new Arguments()
-            .add(ArgGroupSpec.builder().exclusive(true).multiplicity("1").addArg(poolArg).addArg(allArg).build())
-            .add(jsonArg);
 
     DoctorCommand(Rockpool root) {
+        super("doctor", false, "Validate pools (header, every frame, every index slot); exit 7 when one is corrupt.");
         this.root = root;
     }
 
     @Override
-    public Arguments arguments() {
-        return arguments;
-    }
-
-    @Override
-    public CommandSpec spec() {
-        return CliCommand.spec(this, "doctor", false,
-                "Validate pools (header, every frame, every index slot); exit 7 when one is corrupt.");
+    Arguments declare() {
+        return new Arguments()
+                .add(ArgGroupSpec.builder().exclusive(true).multiplicity("1").addArg(poolArg).addArg(allArg).build())
+                .add(jsonArg);
     }
 
     @Override

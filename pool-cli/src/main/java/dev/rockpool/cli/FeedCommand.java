@@ -14,7 +14,6 @@ import dev.rockpool.pool.PoolDirectory;
 import dev.rockpool.pool.PoolException;
 import dev.rockpool.pool.PoolOptions;
 import picocli.CommandLine.Model.ArgGroupSpec;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
@@ -46,7 +45,7 @@ import java.util.concurrent.Callable;
  * {@code --errors skip} it is reported as an {@code ingest_skip} notice and the rest go in; exit
  * {@link Rockpool#EXIT_SKIPPED} when any was skipped.
  */
-final class FeedCommand implements CliCommand {
+final class FeedCommand extends CliCommand {
     /** Most messages appended under one lock acquisition. */
     static final int MAX_BATCH = 4096;
     /** Most data bytes in one batch (also at most a quarter of the ring). */
@@ -75,24 +74,19 @@ final class FeedCommand implements CliCommand {
             .type(BadDraftPolicy.class).defaultValue("stop")
             .description("On a bad record: stop (exit 2, nothing from it on is appended) or skip it with a notice and "
                     + "go on (exit 10 when any was skipped) (default: ${DEFAULT-VALUE}).").build();
-    private final Arguments arguments = new Arguments().add(poolArg, dataArg, fileArg, tagArg)
-            .add(ArgGroupSpec.builder().exclusive(false).addArg(createArg).addArg(createSizeArg).build())
-            .add(durabilityArg, errorsArg);
 
     FeedCommand(Rockpool root) {
+        super("feed", false, "Append one message (DATA), or a stream from stdin or -f FILE: JSON Lines, "
+                + "concatenated JSON or json-seq (RS-separated), detected per record.",
+                "Prints a receipt {\"seq\",\"time\",\"meta\"} per message.");
         this.root = root;
     }
 
     @Override
-    public Arguments arguments() {
-        return arguments;
-    }
-
-    @Override
-    public CommandSpec spec() {
-        return CliCommand.spec(this, "feed", false, "Append one message (DATA), or a stream from stdin or -f FILE: "
-                + "JSON Lines, concatenated JSON or json-seq (RS-separated), detected per record.",
-                "Prints a receipt {\"seq\",\"time\",\"meta\"} per message.");
+    Arguments declare() {
+        return new Arguments().add(poolArg, dataArg, fileArg, tagArg)
+                .add(ArgGroupSpec.builder().exclusive(false).addArg(createArg).addArg(createSizeArg).build())
+                .add(durabilityArg, errorsArg);
     }
 
     // What this run was asked to do, read from the arguments when it starts.

@@ -3,43 +3,37 @@ package dev.rockpool.cli;
 import dev.rockpool.pool.ErrorKind;
 import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolException;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** {@code rockpool fetch POOL SEQ}: one message by seq (O(1) through the index); NotFound (exit 3) if it is gone. */
-final class FetchCommand implements CliCommand {
+final class FetchCommand extends CliCommand {
     private final Rockpool root;
-    private final PositionalParamSpec pool = Options.pool();
-    private final PositionalParamSpec seq = PositionalParamSpec.builder().index("1").required(true).paramLabel("SEQ")
+    private final PositionalParamSpec poolArg = Options.pool();
+    private final PositionalParamSpec seqArg = PositionalParamSpec.builder().index("1").required(true).paramLabel("SEQ")
             .type(long.class).description("The message's seq (seqs start at 1).").build();
     private final Options.MessageFormat format = new Options.MessageFormat();
-    private final Arguments arguments = new Arguments().add(pool, seq).add(format.arguments());
 
     FetchCommand(Rockpool root) {
+        super("fetch", false,
+                "Print one message by its seq; NotFound (exit 3) if it is not (or no longer) in the pool.");
         this.root = root;
     }
 
     @Override
-    public Arguments arguments() {
-        return arguments;
-    }
-
-    @Override
-    public CommandSpec spec() {
-        return CliCommand.spec(this, "fetch", false,
-                "Print one message by its seq; NotFound (exit 3) if it is not (or no longer) in the pool.");
+    Arguments declare() {
+        return new Arguments().add(poolArg, seqArg).add(format.arguments());
     }
 
     @Override
     public Integer call() {
         MessageOutput output = new MessageOutput(root.io(), format);
-        long n = seq.getValue();
+        long seq = seqArg.getValue();
         // The pool first: a corrupt pool is Corrupt whatever the seq.
-        try (Pool p = root.open(pool.getValue())) {
-            if (n < 1) {
-                throw new PoolException(ErrorKind.USAGE, "seq=" + n + ": seqs start at 1");
+        try (Pool pool = root.open(poolArg.getValue())) {
+            if (seq < 1) {
+                throw new PoolException(ErrorKind.USAGE, "seq=" + seq + ": seqs start at 1");
             }
-            output.write(p.fetch(n));
+            output.write(pool.fetch(seq));
         }
         output.flush();
         return 0;

@@ -8,7 +8,6 @@ import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.Start;
 import dev.rockpool.pool.WaitStrategy;
 import picocli.CommandLine.Model.ArgGroupSpec;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
@@ -28,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * fires once the command is done on its own ({@code --limit}/{@code --one} satisfied, or the end reached with
  * {@code --no-follow}/{@code --replay}).
  */
-final class FollowCommand implements CliCommand {
+final class FollowCommand extends CliCommand {
     /** Longest single wait, so timeouts and drop notices are looked at regularly. */
     private static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /**
@@ -74,25 +73,20 @@ final class FollowCommand implements CliCommand {
     private final OptionSpec timeoutArg = OptionSpec.builder("--timeout").paramLabel("D").type(Duration.class)
             .converters(new Converters.PositiveDuration())
             .description("Exit 124 when D (e.g. 500ms, 10s, 5m) passes without a message printed.").build();
-    private final Arguments arguments = new Arguments().add(poolArg, tagArg, whereArg)
-            .add(ArgGroupSpec.builder().exclusive(true).addArg(tailArg).addArg(sinceArg).addArg(fromSeqArg).build())
-            .add(ArgGroupSpec.builder().exclusive(true).addArg(limitArg).addArg(oneArg).build())
-            .add(noFollowArg, replayArg, onGapArg, quietDropsArg).add(format.arguments()).add(timeoutArg);
 
     FollowCommand(Rockpool root) {
+        super("follow", false, "Print messages and wait for more (from now on, unless told where to start).",
+                "Filters compose (AND): every --tag must be present and every --where must be true.");
         this.root = root;
     }
 
     @Override
-    public Arguments arguments() {
-        return arguments;
-    }
-
-    @Override
-    public CommandSpec spec() {
-        return CliCommand.spec(this, "follow", false,
-                "Print messages and wait for more (from now on, unless told where to start).",
-                "Filters compose (AND): every --tag must be present and every --where must be true.");
+    Arguments declare() {
+        return new Arguments().add(poolArg, tagArg, whereArg)
+                .add(ArgGroupSpec.builder().exclusive(true).addArg(tailArg).addArg(sinceArg).addArg(fromSeqArg)
+                        .build())
+                .add(ArgGroupSpec.builder().exclusive(true).addArg(limitArg).addArg(oneArg).build())
+                .add(noFollowArg, replayArg, onGapArg, quietDropsArg).add(format.arguments()).add(timeoutArg);
     }
 
     // What this run was asked to do, read from the arguments when it starts.

@@ -13,7 +13,6 @@ import dev.rockpool.pool.PoolDirectory;
 import dev.rockpool.pool.PoolException;
 import dev.rockpool.pool.PoolInfo;
 import dev.rockpool.pool.PoolOptions;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
@@ -25,32 +24,23 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /** {@code rockpool pool create|list|info|delete}: manage the pool files of a directory. */
-final class PoolCommand implements CliCommand {
+final class PoolCommand extends CliCommand {
     private static final List<String> SUBCOMMANDS = List.of("create", "list", "info", "delete");
 
     private final Rockpool root;
 
     PoolCommand(Rockpool root) {
+        super("pool", true, "Create, list, inspect and delete pools.");
         this.root = root;
     }
 
     @Override
-    public Arguments arguments() {
-        return new Arguments();
-    }
-
-    @Override
-    public CommandSpec spec() {
-        return CliCommand.spec(this, "pool", true, "Create, list, inspect and delete pools.");
-    }
-
-    @Override
-    public List<String> subcommandNames() {
+    List<String> subcommandNames() {
         return SUBCOMMANDS;
     }
 
     @Override
-    public CliCommand subcommand(String name) {
+    CliCommand subcommand(String name) {
         switch (name) {
             case "create": return new Create(root);
             case "list": return new ListPools(root);
@@ -72,7 +62,7 @@ final class PoolCommand implements CliCommand {
     }
 
     /** {@code pool create NAME... [--size 8M] [--index-capacity N] [--json]}. */
-    static final class Create implements CliCommand {
+    static final class Create extends CliCommand {
         private final Rockpool root;
         private final PositionalParamSpec namesArg = names();
         private final OptionSpec sizeArg = OptionSpec.builder("--size").paramLabel("SIZE").type(Long.class)
@@ -82,21 +72,15 @@ final class PoolCommand implements CliCommand {
                 .type(Long.class).converters(new Converters.AtLeastOne())
                 .description("Seq index slots, at least 1 (default: one per 128 bytes of file).").build();
         private final OptionSpec jsonArg = Options.json();
-        private final Arguments arguments = new Arguments().add(namesArg, sizeArg, indexCapacityArg, jsonArg);
 
         Create(Rockpool root) {
+            super("create", false, "Create pools (never overwrites: an existing pool is AlreadyExists).");
             this.root = root;
         }
 
         @Override
-        public Arguments arguments() {
-            return arguments;
-        }
-
-        @Override
-        public CommandSpec spec() {
-            return CliCommand.spec(this, "create", false,
-                    "Create pools (never overwrites: an existing pool is AlreadyExists).");
+        Arguments declare() {
+            return new Arguments().add(namesArg, sizeArg, indexCapacityArg, jsonArg);
         }
 
         @Override
@@ -115,22 +99,18 @@ final class PoolCommand implements CliCommand {
     }
 
     /** {@code pool list [--json]}. */
-    static final class ListPools implements CliCommand {
+    static final class ListPools extends CliCommand {
         private final Rockpool root;
         private final OptionSpec jsonArg = Options.json();
 
         ListPools(Rockpool root) {
+            super("list", true, "List the pools of the directory.");
             this.root = root;
         }
 
         @Override
-        public Arguments arguments() {
+        Arguments declare() {
             return new Arguments().add(jsonArg);
-        }
-
-        @Override
-        public CommandSpec spec() {
-            return CliCommand.spec(this, "list", true, "List the pools of the directory.");
         }
 
         @Override
@@ -172,26 +152,21 @@ final class PoolCommand implements CliCommand {
     }
 
     /** {@code pool info NAME [--json]}. */
-    static final class Info implements CliCommand {
+    static final class Info extends CliCommand {
         private final Rockpool root;
         private final PositionalParamSpec nameArg = PositionalParamSpec.builder().index("0").required(true).paramLabel("NAME")
                 .type(PoolRef.class).converters(new PoolRef.Converter())
                 .description("Pool name (or a path containing '/').").build();
         private final OptionSpec jsonArg = Options.json();
-        private final Arguments arguments = new Arguments().add(nameArg, jsonArg);
 
         Info(Rockpool root) {
+            super("info", true, "Show a pool's bounds and usage.");
             this.root = root;
         }
 
         @Override
-        public Arguments arguments() {
-            return arguments;
-        }
-
-        @Override
-        public CommandSpec spec() {
-            return CliCommand.spec(this, "info", true, "Show a pool's bounds and usage.");
+        Arguments declare() {
+            return new Arguments().add(nameArg, jsonArg);
         }
 
         @Override
@@ -227,25 +202,20 @@ final class PoolCommand implements CliCommand {
     }
 
     /** {@code pool delete NAME... [--json]}. */
-    static final class Delete implements CliCommand {
+    static final class Delete extends CliCommand {
         private final Rockpool root;
         private final PositionalParamSpec namesArg = names();
         private final OptionSpec jsonArg = Options.json();
-        private final Arguments arguments = new Arguments().add(namesArg, jsonArg);
 
         Delete(Rockpool root) {
+            super("delete", true,
+                    "Delete pools. Processes that have one open keep reading their copy until they close it.");
             this.root = root;
         }
 
         @Override
-        public Arguments arguments() {
-            return arguments;
-        }
-
-        @Override
-        public CommandSpec spec() {
-            return CliCommand.spec(this, "delete", true,
-                    "Delete pools. Processes that have one open keep reading their copy until they close it.");
+        Arguments declare() {
+            return new Arguments().add(namesArg, jsonArg);
         }
 
         @Override

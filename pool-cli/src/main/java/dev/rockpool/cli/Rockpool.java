@@ -31,7 +31,7 @@ import java.util.function.Function;
  * <p>A run makes only the command it names. Its command line is bound by {@link QuickParser} when it is a plain one,
  * else parsed by picocli (see {@link CliCommand}); either way the same argument objects are filled.
  */
-public final class Rockpool implements CliCommand {
+public final class Rockpool extends CliCommand {
     /** The exit code when {@code follow --timeout} passes without output, as timeout(1) uses. */
     public static final int EXIT_TIMEOUT = 124;
     /** The exit code of {@code feed --errors skip} that skipped bad records (the others were appended). */
@@ -44,23 +44,22 @@ public final class Rockpool implements CliCommand {
     private final OptionSpec dirArg = OptionSpec.builder("--dir").paramLabel("DIR").type(String.class)
             .scopeType(ScopeType.INHERIT)
             .description("Pool directory (default: $ROCKPOOL_DIR,", "else ~/.rockpool/pools).").build();
-    private final Arguments arguments = new Arguments().add(dirArg);
     private final Io io;
 
     /** A command bound to the given streams. */
     public Rockpool(Io io) {
+        super("rockpool", false, "Bounded local pools of JSON messages: feed, follow, fetch, filter and replay them.");
         this.io = io;
     }
 
     @Override
-    public Arguments arguments() {
-        return arguments;
+    Arguments declare() {
+        return new Arguments().add(dirArg);
     }
 
     @Override
-    public CommandSpec spec() {
-        CommandSpec spec = CliCommand.spec(this, "rockpool", false,
-                "Bounded local pools of JSON messages: feed, follow, fetch, filter and replay them.");
+    CommandSpec spec() {
+        CommandSpec spec = super.spec();
         spec.versionProvider(new VersionCommand.Provider());
         spec.usageMessage().autoWidth(true).footer("", "Pool directory: --dir, else $ROCKPOOL_DIR, else "
                 + "~/.rockpool/pools.", "Exit codes: 0 ok, 1 Internal, 2 Usage, 3 NotFound, 4 AlreadyExists, 5 Busy,",
@@ -70,12 +69,12 @@ public final class Rockpool implements CliCommand {
     }
 
     @Override
-    public List<String> subcommandNames() {
+    List<String> subcommandNames() {
         return COMMANDS;
     }
 
     @Override
-    public CliCommand subcommand(String name) {
+    CliCommand subcommand(String name) {
         switch (name) {
             case "pool": return new PoolCommand(this);
             case "feed": return new FeedCommand(this);

@@ -4,24 +4,14 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rockpool.pool.HeaderDescriptor;
 import picocli.CommandLine.IVersionProvider;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code rockpool version}: the tool's version, the pool format it reads and the Java runtime, as JSON. */
-final class VersionCommand implements CliCommand {
+final class VersionCommand extends CliCommand {
     private final Rockpool root;
 
     VersionCommand(Rockpool root) {
+        super("version", true, "Print version information as JSON.");
         this.root = root;
-    }
-
-    @Override
-    public Arguments arguments() {
-        return new Arguments();
-    }
-
-    @Override
-    public CommandSpec spec() {
-        return CliCommand.spec(this, "version", true, "Print version information as JSON.");
     }
 
     @Override
