@@ -5,6 +5,7 @@ import dev.rockpool.pool.JsonTrees;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -79,5 +80,12 @@ class BenchSupportTest {
         assertEquals("MISSED", new Report.Ratio("p99", 60, 50, true, "").verdict());
         assertEquals("not run", new Report.Ratio("r", Double.NaN, 2.0, false, "").verdict());
         assertEquals("", new Report.Ratio("r", 1.0, Double.NaN, false, "").verdict());
+    }
+
+    @Test
+    void startFiguresAreMediansOfTheRounds() {
+        assertEquals(3.0, StartBench.median(List.of(5.0, 1.0, 3.0)));
+        assertEquals(2.5, StartBench.median(List.of(4.0, 1.0, 2.0, 3.0)));
+        assertEquals(7.0, StartBench.median(List.of(7.0)));
     }
 }

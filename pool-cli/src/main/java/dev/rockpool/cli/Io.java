@@ -1,6 +1,7 @@
 package dev.rockpool.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.rockpool.filter.ErrorJson;
 import dev.rockpool.filter.TimeFormat;
 import dev.rockpool.pool.JsonData;
 import dev.rockpool.pool.PoolException;
@@ -102,20 +103,7 @@ public final class Io {
             return;
         }
         writeErr(jsonLine("error", g -> {
-            g.writeStringField("kind", e.kind().label());
-            g.writeStringField("message", String.valueOf(e.getMessage()));
-            if (hint != null) {
-                g.writeStringField("hint", hint);
-            }
-            if (e.path() != null) {
-                g.writeStringField("path", e.path().toString());
-            }
-            if (e.seq() != null) {
-                g.writeNumberField("seq", e.seq());
-            }
-            if (e.offset() != null) {
-                g.writeNumberField("offset", e.offset());
-            }
+            ErrorJson.writeFields(g, e, hint);
             if (e instanceof RecordException) {
                 RecordException r = (RecordException) e;
                 g.writeNumberField("record", r.record());

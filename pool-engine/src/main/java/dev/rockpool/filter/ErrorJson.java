@@ -1,11 +1,16 @@
 package dev.rockpool.filter;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rockpool.pool.ErrorKind;
+import dev.rockpool.pool.JsonData;
+import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.PoolException;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
@@ -16,25 +21,44 @@ public final class ErrorJson {
     private ErrorJson() {
     }
 
-    /** The error envelope of an exception. */
+    /** The error envelope of an exception, as a tree (the fields of {@link #writeFields}). */
     public static ObjectNode of(PoolException e) {
-        ObjectNode root = JsonNodeFactory.instance.objectNode();
-        ObjectNode error = root.putObject("error");
-        error.put("kind", e.kind().label());
-        error.put("message", String.valueOf(e.getMessage()));
-        if (e.hint() != null) {
-            error.put("hint", e.hint());
+        ByteArrayOutputStream json = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = JsonData.FACTORY.createGenerator(json)) {
+            g.writeStartObject();
+            g.writeObjectFieldStart("error");
+            writeFields(g, e, e.hint());
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        try {
+            return (ObjectNode) JsonTrees.MAPPER.readTree(json.toByteArray());
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /**
+     * Writes the fields of the {@code "error"} object: kind, message, then hint, path, seq and offset where there are
+     * any. Streaming, so that a CLI error costs no object mapper; the one definition of the shape.
+     */
+    public static void writeFields(JsonGenerator g, PoolException e, String hint) throws IOException {
+        g.writeStringField("kind", e.kind().label());
+        g.writeStringField("message", String.valueOf(e.getMessage()));
+        if (hint != null) {
+            g.writeStringField("hint", hint);
         }
         if (e.path() != null) {
-            error.put("path", e.path().toString());
+            g.writeStringField("path", e.path().toString());
         }
         if (e.seq() != null) {
-            error.put("seq", e.seq());
+            g.writeNumberField("seq", e.seq());
         }
         if (e.offset() != null) {
-            error.put("offset", e.offset());
+            g.writeNumberField("offset", e.offset());
         }
-        return root;
     }
 
     /** The exception an error envelope describes, or null if {@code body} is not one. */
