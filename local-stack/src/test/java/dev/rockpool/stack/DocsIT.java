@@ -50,11 +50,7 @@ class DocsIT {
      * Examples that describe behaviour being built elsewhere: they run and are reported, but do not fail the build
      * while they differ from the tool. Once they pass, the report says so and the entry can go.
      */
-    private static final List<Pending> PENDING = List.of(
-            new Pending("docs/CLI.md", "rockpool follow build --timeout 1s", "issue 18 point 3: a line on --timeout"),
-            new Pending("docs/CLI.md", "cat notices.jsonl", "issue 18 point 8: no Jackson internals in notices"),
-            new Pending("docs/CLI.md", "--since yesterday", "issue 18: --since errors name RFC 3339 too"),
-            new Pending("docs/CLI.md", "rockpool serv --help", "issue 18: an unknown command is a Usage error"));
+    private static final List<Pending> PENDING = List.of();
 
     /** Longest one example may take: the README's first command starts the stack and runs the demo. */
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
