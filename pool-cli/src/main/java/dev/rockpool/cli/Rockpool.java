@@ -175,7 +175,7 @@ public final class Rockpool extends CliCommand {
     }
 
     /** The first argument that is not an option (nor the value of {@code --dir}): the command's name, or null. */
-    private static String commandNamed(String... args) {
+    static String commandNamed(String... args) {
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--dir")) {
                 i++;

@@ -76,7 +76,7 @@ class QuickParserTest {
         Rockpool quickRoot = new Rockpool(io());
         CliCommand quick = QuickParser.bind(quickRoot, args);
         Rockpool picoRoot = new Rockpool(io());
-        CommandLine cl = Rockpool.commandLine(picoRoot, null);
+        CommandLine cl = Rockpool.commandLine(picoRoot, Rockpool.commandNamed(args));
         ParseResult parsed;
         try {
             parsed = cl.parseArgs(args);
