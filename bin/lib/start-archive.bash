@@ -7,13 +7,13 @@
 #   (dev.rockpool.cli.StartTraining), a check that the JVM takes the result, then a rename into place, so the archive
 #   appears whole or not at all. (JDK 25's AOT cache was measured too, and is slower for these commands: it loads
 #   every class it holds at start; docs/BENCHMARKS.md "CLI start".) Leaves `archive` empty, and the command runs
-#   without, whenever that cannot be done: DIR not writable, another process making it
-#   right now (it does not wait), the JDK not able to, an archive changed after it was made (truncated, rewritten),
-#   unreadable, or not the JDK's. A failed attempt is remembered until the jars or the JDK change.
+#   without, whenever that cannot be done: DIR not writable, another process making it right now (it does not wait),
+#   the JDK not able to, an archive changed after it was made (truncated, rewritten), unreadable, or not the JDK's.
+#   A failed attempt is remembered until the jars or the JDK change.
 #
 # What it knows about an archive is in NAME.key beside it (NAME from the java command), one value per line: the kind
-# (jsa or failed), the JDK's java binary and its JAVA_RUNTIME_VERSION, and the class path. The checks on every
-# run are shell builtins only (no process started): a short command's whole budget is a few tens of milliseconds.
+# (jsa or failed), the JDK's java binary and its JAVA_RUNTIME_VERSION, and the class path. The checks on every run are
+# shell builtins only (no process started): a short command's whole budget is a few tens of milliseconds.
 
 # shellcheck disable=SC2034 # archive is the caller's array
 start_archive() {
