@@ -169,6 +169,27 @@ class StartArchiveIT {
     }
 
     @Test
+    void eachJdkHasItsOwnArchive() throws IOException {
+        Path other = otherJdk();
+        assumeTrue(other != null, "needs a second JDK under /usr/lib/jvm (e.g. Temurin 25)");
+        assertWorks(rockpool(Map.of(), "version"));
+        Cli.Result r = rockpool(Map.of("JAVA_HOME", other.toString()), "version");
+        assertWorks(r);
+        assertTrue(r.out().contains("\"java\":\"" + javaVersion(other)), r::toString);
+        List<String> keys;
+        try (Stream<Path> files = Files.list(start)) {
+            keys = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".key")).sorted()
+                    .collect(Collectors.toList());
+        }
+        assertEquals(2, keys.size(), "one archive per JDK: " + keys);
+        for (String key : keys) {
+            assertEquals("jsa", Files.readAllLines(start.resolve(key)).get(0), key);
+        }
+        assertWorks(rockpool(Map.of(), "version"));
+        assertWorks(rockpool(Map.of("JAVA_HOME", other.toString()), "version"));
+    }
+
+    @Test
     void offMeansNoArchiveAtAll() {
         assertWorks(rockpool(Map.of("ROCKPOOL_CDS", "off"), "version"));
         assertFalse(Files.exists(start));
@@ -200,6 +221,29 @@ class StartArchiveIT {
         pb.environment().remove("ROCKPOOL_CLASSPATH");
         pb.environment().put("HOME", pools.toString());
         return Cli.exec(pb, new byte[0]);
+    }
+
+    /** A JDK under /usr/lib/jvm of another version than the one on the PATH, or null. */
+    private static Path otherJdk() throws IOException {
+        Path jvms = Paths.get("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return null;
+        }
+        String ours = javaVersion(Paths.get(System.getProperty("java.home")));
+        try (Stream<Path> homes = Files.list(jvms)) {
+            return homes.filter(h -> Files.isRegularFile(h.resolve("release")) && Files.isExecutable(h.resolve(
+                    "bin/java"))).filter(h -> !javaVersion(h).equals(ours)).findFirst().orElse(null);
+        }
+    }
+
+    /** {@code JAVA_VERSION} of a JDK's release file. */
+    private static String javaVersion(Path home) {
+        try {
+            return Files.readAllLines(home.resolve("release")).stream().filter(l -> l.startsWith("JAVA_VERSION="))
+                    .map(l -> l.substring(l.indexOf('=') + 1).replace("\"", "")).findFirst().orElse("");
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static boolean canRunAsNobody() throws IOException, InterruptedException {
