@@ -1,6 +1,7 @@
 package dev.rockpool.pool;
 
 import dev.rockpool.pool.testing.ChildProcess;
+import dev.rockpool.pool.testing.PoolFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,7 +90,7 @@ class CrashTest {
             long tail = PoolTesting.tail(file);
             // The dead writer's batch: seqs 11..20, slots written, next seq stored, tail not.
             for (long s = 11; s <= 20; s++) {
-                long slot = IndexDescriptor.slotOffset(s, pool.info().indexCapacity());
+                long slot = PoolFile.slotOffset(file, s);
                 PoolTesting.writeLong(file, slot + IndexDescriptor.POSITION_OFFSET, tail + (s - 11) * 104);
                 PoolTesting.writeLong(file, slot + IndexDescriptor.SEQ_OFFSET, s);
             }

@@ -250,13 +250,13 @@ class WrapAroundTest {
                 append(200);
             }
             // Point seq 5's slot at seq 3's frame (the slot still claims seq 5), and seq 6's outside the ring.
-            long slot5 = IndexDescriptor.slotOffset(5, 64);
-            long position3 = PoolTesting.headerLong(file, IndexDescriptor.slotOffset(3, 64)
+            long slot5 = IndexDescriptor.slotOffset(5, 64, 0);
+            long position3 = PoolTesting.headerLong(file, IndexDescriptor.slotOffset(3, 64, 0)
                     + IndexDescriptor.POSITION_OFFSET);
             PoolTesting.writeLong(file, slot5 + IndexDescriptor.POSITION_OFFSET, position3);
-            PoolTesting.writeLong(file, IndexDescriptor.slotOffset(6, 64) + IndexDescriptor.POSITION_OFFSET,
+            PoolTesting.writeLong(file, IndexDescriptor.slotOffset(6, 64, 0) + IndexDescriptor.POSITION_OFFSET,
                     ring * 5);
-            PoolTesting.writeLong(file, IndexDescriptor.slotOffset(7, 64) + IndexDescriptor.POSITION_OFFSET, 12);
+            PoolTesting.writeLong(file, IndexDescriptor.slotOffset(7, 64, 0) + IndexDescriptor.POSITION_OFFSET, 12);
             for (long s = 1; s <= 10; s++) {
                 assertEquals(s, sizedSeq(pool.get(s).orElseThrow()), "seq " + s);
             }

@@ -139,7 +139,7 @@ public final class Damager {
     private Mutation slot() {
         List<Long> seqs = new ArrayList<>(pool.originals().keySet());
         long seq = seqs.isEmpty() ? 1 + random.nextInt(100) : seqs.get(random.nextInt(seqs.size()));
-        long slot = IndexDescriptor.slotOffset(seq, pool.indexCapacity());
+        long slot = PoolFile.slotOffset(pool.file(), seq);
         if (random.nextBoolean()) {
             long other = seqs.isEmpty() ? 0 : seqs.get(random.nextInt(seqs.size()));
             long[] values = {other, seq + pool.indexCapacity(), -seq, 0, Long.MIN_VALUE, interestingLong(seq)};
