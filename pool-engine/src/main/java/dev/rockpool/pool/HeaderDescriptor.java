@@ -43,8 +43,8 @@ import java.nio.file.Path;
  * alone define the pool's content, the other state fields are derived from them and recomputed by crash recovery.
  *
  * <p>Two format versions share this layout. {@link #VERSION_ONE_SEGMENT} is every pool whose ring is one mapping below
- * 2^31 bytes with an index slot per seq: all pools older builds made, and every pool of up to about 2 GiB still.
- * {@link #VERSION_SEGMENTED} is written only for pools that need it (a larger ring): the ring is mapped in segments of
+ * 2^31 bytes with an index slot per seq: all pools older builds made, and every pool of up to 2 GiB still.
+ * {@link #VERSION_SEGMENTED} is written only for the pools that need it, larger ones: the ring is mapped in segments of
  * 2^{@code segmentShift} bytes that no frame straddles, and the index has a slot per 2^{@code indexStrideShift}
  * seqs. Older builds refuse it, naming both versions.
  */
@@ -53,12 +53,12 @@ public final class HeaderDescriptor {
     public static final long MAGIC = 0x4C4F4F504B434F52L;
     /**
      * Format version 1: the ring is one mapping (below 2^31 bytes) and the index has a slot for every seq. Written for
-     * every pool whose ring fits, so that older builds read it.
+     * every pool of up to 2 GiB, so that older builds read it.
      */
     public static final int VERSION_ONE_SEGMENT = 1;
     /**
      * Format version 2: the ring is mapped in segments ({@link #SEGMENT_SHIFT_OFFSET}) and the index has a slot per
-     * stride of seqs ({@link #INDEX_STRIDE_SHIFT_OFFSET}). Written only for pools whose ring does not fit one mapping.
+     * stride of seqs ({@link #INDEX_STRIDE_SHIFT_OFFSET}). Written only for pools larger than 2 GiB.
      */
     public static final int VERSION_SEGMENTED = 2;
     /** The newest format version this engine reads and writes; it reads every version from 1. */

@@ -475,23 +475,31 @@ public final class Pool implements AutoCloseable {
 
         /**
          * True if a lookup of the next seq will find it: the seq starts its group (its own slot is written), or the
-         * frames of its group from where a lookup starts ({@link #groupEntry}) to the tail read cleanly. Checked by a
-         * writer that did not publish the tail itself since it last knew the frames were sound (its first append, or
-         * after a recovery): a frame damaged in the group, or a group whose first seq never had a frame (skipped by a
-         * dead writer), would hide the new messages from lookups; the writer then indexes its first seq as the
-         * group's. At most a stride of frame headers, and none in a pool with a slot per seq.
+         * frames of its group from where a lookup starts ({@link #groupEntry}) to the tail read cleanly, with seqs
+         * that grow and stay below it. Checked by a writer that did not publish the tail itself since it last knew the
+         * frames were sound (its first append, or after a recovery): a frame damaged in the group, a slot of the group
+         * that lookups cannot use, or a group whose first seq never had a frame (skipped by a dead writer) would hide
+         * the new messages from lookups, so the writer then indexes its first seq as the group's. At most a stride of
+         * frame headers, and none in a pool with a slot per seq.
          */
         private boolean groupReachesTail() {
-            if (IndexDescriptor.startsGroup(seq, map.strideShift) || head >= tail) {
+            if (IndexDescriptor.startsGroup(seq, map.strideShift)) {
                 return true;
             }
-            long entry = groupEntry(seq, head, tail);
+            long entry = slotEntry(seq, head, tail);
             if (entry < 0) {
-                return false;
+                long named = map.slotSeq(seq);
+                if (named >= 1 && IndexDescriptor.sameGroup(named, seq, map.strideShift)) {
+                    return false;
+                }
+                entry = headEntry(seq, head, tail);
+                if (entry < 0) {
+                    return head >= tail;
+                }
             }
             FrameScan scan = new FrameScan(map, entry, tail);
-            while (scan.advance()) {
-                if (scan.problem() != null) {
+            for (long previous = 0; scan.advance(); previous = scan.seq()) {
+                if (scan.problem() != null || scan.seq() <= previous || scan.seq() >= seq) {
                     return false;
                 }
             }
@@ -789,13 +797,21 @@ public final class Pool implements AutoCloseable {
 
     /**
      * Where a lookup of {@code seq} (at least 1) starts reading frames, at most a stride of them before the one it
-     * wants: the frame of the seq the slot of {@code seq}'s group names (a seq of that group, not after {@code seq}),
-     * or head, when the oldest frame's seq is of that group or a later one (the group's first seqs were overwritten).
-     * -1 if neither: the slot was taken by another group, is damaged, or names a seq that never had a frame (a writer
-     * that died after storing next seq but before publishing leaves slots pointing where later frames now lie,
-     * possibly mid-frame: reading there would report corruption that is not there); the lookup then reads from head.
+     * wants: the {@link #slotEntry} of its group, else the {@link #headEntry}; -1 if neither (the slot was taken by
+     * another group, is damaged, or names a seq that never had a frame), and the lookup then reads from head.
      */
     private long groupEntry(long seq, long head, long tail) {
+        long entry = slotEntry(seq, head, tail);
+        return entry >= 0 ? entry : headEntry(seq, head, tail);
+    }
+
+    /**
+     * The position of the frame of the seq the slot of {@code seq}'s group names, if that is a seq of the group, not
+     * after {@code seq}, and its frame is there; else -1. (A writer that died after storing next seq but before
+     * publishing leaves slots pointing where later frames now lie, possibly mid-frame: reading there would report
+     * corruption that is not there.)
+     */
+    private long slotEntry(long seq, long head, long tail) {
         long named = map.slotSeq(seq);
         if (named >= 1 && named <= seq && IndexDescriptor.sameGroup(named, seq, map.strideShift)) {
             long position = map.slotPosition(seq);
@@ -804,6 +820,11 @@ public final class Pool implements AutoCloseable {
                 return position;
             }
         }
+        return -1;
+    }
+
+    /** Head, if the oldest frame's seq is of {@code seq}'s group or a later one (the group's first seqs are gone). */
+    private long headEntry(long seq, long head, long tail) {
         if (head < tail) {
             long physical = map.physical(head);
             if (isMessage(physical, 0) && map.frameSeq(physical) >>> map.strideShift >= seq >>> map.strideShift) {

@@ -21,23 +21,26 @@ record PoolLayout(int version, long fileSize, long indexCapacity, int strideShif
                   int segmentShift) {
 
     /**
-     * The layout of a new pool of {@code size} bytes: version 1 if its ring fits one mapping (every pool of up to
-     * about 2 GiB, readable by older builds), else version 2 with segments of 2^{@link
-     * HeaderDescriptor#MAX_SEGMENT_SHIFT} bytes. A {@code segmentShift} other than 0 forces version 2 with segments
-     * that small (tests cross many segment boundaries in a small pool that way).
+     * The largest pool file of format version 1: 2 GiB, the largest pool older builds create. Its ring always fits one
+     * mapping.
+     */
+    static final long MAX_ONE_SEGMENT_SIZE = 2L << 30;
+
+    /**
+     * The layout of a new pool of {@code size} bytes: version 1 up to {@link #MAX_ONE_SEGMENT_SIZE} (so older builds
+     * read it), else version 2 with segments of 2^{@link HeaderDescriptor#MAX_SEGMENT_SHIFT} bytes. A
+     * {@code segmentShift} other than 0 forces version 2 with segments that small (tests cross many segment boundaries
+     * in a small pool that way).
      *
      * @param indexCapacity index slots, or 0 for the default of the version
      * @throws PoolException Usage for an index that leaves too little ring or does not fit one mapping, or for more
      *                       segments than a pool may have
      */
     static PoolLayout forCreate(long size, long indexCapacity, int segmentShift, Path file) {
-        if (segmentShift == 0) {
-            long capacity = indexCapacity > 0 ? indexCapacity : IndexDescriptor.defaultCapacity(size);
-            if (size - IndexDescriptor.ringOffset(Math.min(capacity, IndexDescriptor.MAX_CAPACITY))
-                    <= Integer.MAX_VALUE) {
-                return of(HeaderDescriptor.VERSION_ONE_SEGMENT, size, capacity, HeaderDescriptor.ONE_SEGMENT_SHIFT,
-                        file);
-            }
+        if (segmentShift == 0 && size <= MAX_ONE_SEGMENT_SIZE) {
+            return of(HeaderDescriptor.VERSION_ONE_SEGMENT, size,
+                    indexCapacity > 0 ? indexCapacity : IndexDescriptor.defaultCapacity(size),
+                    HeaderDescriptor.ONE_SEGMENT_SHIFT, file);
         }
         return of(HeaderDescriptor.VERSION_SEGMENTED, size,
                 indexCapacity > 0 ? indexCapacity : IndexDescriptor.defaultSegmentedCapacity(size),

@@ -5,7 +5,7 @@ package dev.rockpool.pool;
  *
  * @param sizeBytes     the total file size, fixed for the pool's life ({@link #MIN_SIZE} .. {@link #MAX_SIZE})
  * @param indexCapacity seq index slots; 0 picks the default: one slot per 128 bytes of file (at least 64) in a pool
- *                      whose ring is one mapping (up to about 2 GiB), one per 2,560 bytes in a larger one (where a slot
+ *                      of up to 2 GiB (whose ring is one mapping), one per 2,560 bytes in a larger one (where a slot
  *                      serves a stride of 64 seqs, see {@link IndexDescriptor})
  */
 public record PoolOptions(long sizeBytes, long indexCapacity) {
