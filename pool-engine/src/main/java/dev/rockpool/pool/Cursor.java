@@ -18,7 +18,7 @@ public final class Cursor implements AutoCloseable {
     private WaitStrategy waitStrategy = WaitStrategy.backoff();
     private long position;
     /** Physical offset of {@link #position}; -1 when it must be computed. */
-    private int physical = -1;
+    private long physical = -1;
     /** The tail last read: frames below it are published, so it is read again only when the cursor reaches it. */
     private long knownTail;
     private long expectedSeq;
@@ -112,7 +112,7 @@ public final class Cursor implements AutoCloseable {
                 continue;
             }
             long framePosition = position;
-            int framePhysical = physical;
+            long framePhysical = physical;
             position = reader.nextPosition();
             physical = reader.nextPhysical();
             if (result == FrameReader.Result.FILLER) {

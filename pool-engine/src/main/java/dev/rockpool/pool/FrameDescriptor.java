@@ -4,9 +4,10 @@ import java.nio.file.Path;
 
 /**
  * Layout of a frame in the ring: a {@link #FRAME_HEADER_LENGTH}-byte header, then the payload (meta section, then the
- * data JSON), padded to {@link #ALIGNMENT}. Frames never wrap: when the space left before the physical end of the
- * ring is too small, the writer fills it with a {@link #TYPE_PADDING} frame, or, if it is even smaller than a frame
- * header, leaves it and every reader skips it implicitly.
+ * data JSON), padded to {@link #ALIGNMENT}. Frames never wrap and never straddle two segments of the ring: when the
+ * space left before the end of the segment (the ring's physical end, in the last or only segment) is too small, the
+ * writer fills it with a {@link #TYPE_PADDING} frame, or, if it is even smaller than a frame header, leaves it and
+ * every reader skips it implicitly.
  *
  * <pre>
  *   0                   1                   2                   3
@@ -64,6 +65,8 @@ public final class FrameDescriptor {
      * and the data {@code {}}.
      */
     public static final int MIN_MESSAGE_LENGTH = FRAME_HEADER_LENGTH + MIN_META_LENGTH + MIN_DATA_LENGTH;
+    /** The fewest ring bytes a message takes: the shortest message frame, aligned. */
+    public static final int MIN_FRAME_SPAN = (MIN_MESSAGE_LENGTH + ALIGNMENT - 1) & -ALIGNMENT;
 
     private FrameDescriptor() {
     }
@@ -79,20 +82,21 @@ public final class FrameDescriptor {
     }
 
     /**
-     * True if a frame header read at a physical offset is plausible for a ring of {@code ringCapacity} bytes: a
-     * message of at least {@link #MIN_MESSAGE_LENGTH} bytes that ends inside the ring, whose meta section leaves room
-     * for data and whose seq is 1 to {@link HeaderDescriptor#MAX_SEQ}, or a padding frame that ends exactly at the end
-     * of the ring. Long arithmetic: a length read from a damaged file may be anything, e.g. near
-     * {@link Integer#MAX_VALUE}, and must not wrap around into a plausible value. Then every byte of the frame is
-     * inside the ring and its lengths are safe for the reader's buffer calls.
+     * True if a frame header read at a physical offset is plausible where the segment holding it ends at physical
+     * offset {@code segmentEnd} (the ring's capacity for the last or only segment): a message of at least
+     * {@link #MIN_MESSAGE_LENGTH} bytes that ends inside the segment, whose meta section leaves room for data and whose
+     * seq is 1 to {@link HeaderDescriptor#MAX_SEQ}, or a padding frame that ends exactly at the end of the segment.
+     * Long arithmetic: a length read from a damaged file may be anything, e.g. near {@link Integer#MAX_VALUE}, and
+     * must not wrap around into a plausible value. Then every byte of the frame is inside one segment (one mapping)
+     * and its lengths are safe for the reader's buffer calls.
      */
     public static boolean isPlausible(int length, int type, int metaLength, long seq, long physical,
-                                      long ringCapacity) {
+                                      long segmentEnd) {
         if (type == TYPE_PADDING) {
-            return length >= FRAME_HEADER_LENGTH && physical + length == ringCapacity;
+            return length >= FRAME_HEADER_LENGTH && physical + length == segmentEnd;
         }
         return type == TYPE_MESSAGE && length >= MIN_MESSAGE_LENGTH
-                && physical + (((long) length + ALIGNMENT - 1) & -ALIGNMENT) <= ringCapacity
+                && physical + (((long) length + ALIGNMENT - 1) & -ALIGNMENT) <= segmentEnd
                 && metaLength >= MIN_META_LENGTH && metaLength <= length - FRAME_HEADER_LENGTH - MIN_DATA_LENGTH
                 && seq > 0 && seq < HeaderDescriptor.MAX_SEQ;
     }
@@ -102,20 +106,20 @@ public final class FrameDescriptor {
      * or null if it is plausible (see {@link #isPlausible}). For the cold path, after {@link #isPlausible} said no.
      */
     public static String headerProblem(int length, int type, int metaLength, long seq, long physical,
-                                       long ringCapacity) {
-        if (isPlausible(length, type, metaLength, seq, physical, ringCapacity)) {
+                                       long segmentEnd) {
+        if (isPlausible(length, type, metaLength, seq, physical, segmentEnd)) {
             return null;
         }
         String problem;
         if (type == TYPE_PADDING) {
-            problem = "padding length=" + length + " at ring offset=" + physical + " does not end the ring"
-                    + " (ringCapacity=" + ringCapacity + ")";
+            problem = "padding length=" + length + " at ring offset=" + physical + " does not end its segment"
+                    + " (segment end=" + segmentEnd + ")";
         } else if (type != TYPE_MESSAGE) {
             problem = "type=" + type + " (" + TYPE_MESSAGE + " message, " + TYPE_PADDING + " padding) length=" + length;
         } else if (length < MIN_MESSAGE_LENGTH
-                || physical + (((long) length + ALIGNMENT - 1) & -ALIGNMENT) > ringCapacity) {
+                || physical + (((long) length + ALIGNMENT - 1) & -ALIGNMENT) > segmentEnd) {
             problem = "length=" + length + " at ring offset=" + physical + " (a message is " + MIN_MESSAGE_LENGTH
-                    + " bytes to the end of the ring, ringCapacity=" + ringCapacity + ")";
+                    + " bytes to the end of its segment, segment end=" + segmentEnd + ")";
         } else if (metaLength < MIN_META_LENGTH || metaLength > length - FRAME_HEADER_LENGTH - MIN_DATA_LENGTH) {
             problem = "metaLength=" + metaLength + " for length=" + length;
         } else {
@@ -130,9 +134,9 @@ public final class FrameDescriptor {
      * @param fileOffset where the frame starts in the file
      * @throws PoolException Corrupt with the {@link #headerProblem} and the frame's file offset
      */
-    public static void checkHeader(int length, int type, int metaLength, long seq, long physical, long ringCapacity,
+    public static void checkHeader(int length, int type, int metaLength, long seq, long physical, long segmentEnd,
                                    Path path, long fileOffset) {
-        String problem = headerProblem(length, type, metaLength, seq, physical, ringCapacity);
+        String problem = headerProblem(length, type, metaLength, seq, physical, segmentEnd);
         if (problem != null) {
             throw new PoolException(ErrorKind.CORRUPT, problem + " at offset=" + fileOffset, path, null, fileOffset,
                     null, null);

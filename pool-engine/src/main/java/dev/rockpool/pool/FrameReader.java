@@ -17,7 +17,7 @@ final class FrameReader {
     private MessageView view;
     private Message message;
     private long next;
-    private int nextPhysical;
+    private long nextPhysical;
 
     FrameReader(PoolMapping map) {
         this.map = map;
@@ -45,7 +45,7 @@ final class FrameReader {
     }
 
     /** The physical offset of {@link #nextPosition()}. */
-    int nextPhysical() {
+    long nextPhysical() {
         return nextPhysical;
     }
 
@@ -57,11 +57,11 @@ final class FrameReader {
      * Reads the frame at {@code position}, whose physical offset the caller already knows: a message is copied into a
      * {@link #message()}, or with {@code copy} false only validated and shown by {@link #view()}.
      */
-    Result read(long position, int physical, boolean copy) {
-        int remaining = (int) (map.ringCapacity - physical);
-        if (remaining < FRAME_HEADER_LENGTH) {
-            next = position + remaining;
-            nextPhysical = 0;
+    Result read(long position, long physical, boolean copy) {
+        long segmentEnd = map.segmentEnd(physical);
+        if (segmentEnd - physical < FRAME_HEADER_LENGTH) {
+            next = position + (segmentEnd - physical);
+            nextPhysical = map.following(segmentEnd);
             return Result.FILLER;
         }
         // Two header reads instead of four: length and CRC share a long, and so do type and meta length.
@@ -72,7 +72,7 @@ final class FrameReader {
         int metaLength = (int) (typeAndMetaLength >>> 32);
         long seq = map.frameSeq(physical);
         long time = map.frameTime(physical);
-        boolean plausible = FrameDescriptor.isPlausible(length, type, metaLength, seq, physical, map.ringCapacity);
+        boolean plausible = FrameDescriptor.isPlausible(length, type, metaLength, seq, physical, segmentEnd);
         byte[] payload = null;
         int actualCrc = (int) (lengthAndCrc >>> 32);
         if (plausible) {
@@ -88,7 +88,7 @@ final class FrameReader {
             return Result.LAPPED;
         }
         if (!plausible) {
-            FrameDescriptor.checkHeader(length, type, metaLength, seq, physical, map.ringCapacity, map.path,
+            FrameDescriptor.checkHeader(length, type, metaLength, seq, physical, segmentEnd, map.path,
                     map.fileOffset(physical));
         }
         if (actualCrc != (int) (lengthAndCrc >>> 32)) {
@@ -96,7 +96,7 @@ final class FrameReader {
         }
         int aligned = FrameDescriptor.align(length);
         next = position + aligned;
-        nextPhysical = physical + aligned == map.ringCapacity ? 0 : physical + aligned;
+        nextPhysical = map.following(physical + aligned);
         if (type == TYPE_PADDING) {
             return Result.FILLER;
         }

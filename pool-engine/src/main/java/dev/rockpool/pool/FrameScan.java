@@ -38,18 +38,18 @@ final class FrameScan {
         }
         while (next < to) {
             position = next;
-            int remaining = map.remaining(position);
-            if (remaining < FRAME_HEADER_LENGTH) {
-                next = position + remaining;
+            long physical = map.physical(position);
+            long segmentEnd = map.segmentEnd(physical);
+            if (segmentEnd - physical < FRAME_HEADER_LENGTH) {
+                next = position + (segmentEnd - physical);
                 continue;
             }
-            int physical = map.physical(position);
             int length = map.frameLength(physical);
             int type = map.frameType(physical);
             int metaLength = map.frameMetaLength(physical);
             long frameSeq = map.frameSeq(physical);
-            if (!FrameDescriptor.isPlausible(length, type, metaLength, frameSeq, physical, map.ringCapacity)) {
-                problem = FrameDescriptor.headerProblem(length, type, metaLength, frameSeq, physical, map.ringCapacity);
+            if (!FrameDescriptor.isPlausible(length, type, metaLength, frameSeq, physical, segmentEnd)) {
+                problem = FrameDescriptor.headerProblem(length, type, metaLength, frameSeq, physical, segmentEnd);
                 seq = 0;
                 return true;
             }

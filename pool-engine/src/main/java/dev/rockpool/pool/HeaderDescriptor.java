@@ -22,7 +22,9 @@ import java.nio.file.Path;
  *  |                         ring capacity                         | 48
  *  |                    pool id (16 random bytes)                  | 56
  *  |                        created (ns)                           | 72
- *  +---------------------------------------------------------------+
+ *  +-------------------------------+-------------------------------+
+ *  | segment shift (version 2)     | index stride shift (version 2)|  80
+ *  +-------------------------------+-------------------------------+
  *  |   writer lock word: start ticks << 22 | owner pid, 0 if free   | 128  (own cache line)
  *  +---------------------------------------------------------------+
  *  |          tail position (commit word, release-stored)          | 192  (own cache line)
@@ -39,12 +41,28 @@ import java.nio.file.Path;
  * Positions are logical byte positions in the ring that only grow; the physical offset is
  * {@code position % ringCapacity}. Everything in {@code [head, tail)} is committed; {@code head} and {@code tail}
  * alone define the pool's content, the other state fields are derived from them and recomputed by crash recovery.
+ *
+ * <p>Two format versions share this layout. {@link #VERSION_ONE_SEGMENT} is every pool whose ring is one mapping below
+ * 2^31 bytes with an index slot per seq: all pools older builds made, and every pool of up to 2 GiB still.
+ * {@link #VERSION_SEGMENTED} is written only for the pools that need it, larger ones: the ring is mapped in segments of
+ * 2^{@code segmentShift} bytes that no frame straddles, and the index has a slot per 2^{@code indexStrideShift}
+ * seqs. Older builds refuse it, naming both versions.
  */
 public final class HeaderDescriptor {
     /** {@code "ROCKPOOL"} read as a little-endian long. */
     public static final long MAGIC = 0x4C4F4F504B434F52L;
-    /** The format version this engine writes and reads. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * Format version 1: the ring is one mapping (below 2^31 bytes) and the index has a slot for every seq. Written for
+     * every pool of up to 2 GiB, so that older builds read it.
+     */
+    public static final int VERSION_ONE_SEGMENT = 1;
+    /**
+     * Format version 2: the ring is mapped in segments ({@link #SEGMENT_SHIFT_OFFSET}) and the index has a slot per
+     * stride of seqs ({@link #INDEX_STRIDE_SHIFT_OFFSET}). Written only for pools larger than 2 GiB.
+     */
+    public static final int VERSION_SEGMENTED = 2;
+    /** The newest format version this engine reads and writes; it reads every version from 1. */
+    public static final int FORMAT_VERSION = VERSION_SEGMENTED;
     /**
      * Bytes of the file header at the start of every pool file: one page, so the index and ring start page-aligned.
      * (Each frame in the ring has its own, much smaller header: {@link FrameDescriptor#FRAME_HEADER_LENGTH}.)
@@ -71,6 +89,28 @@ public final class HeaderDescriptor {
     public static final int POOL_ID_OFFSET = 56;
     /** long: creation time, ns since the epoch. */
     public static final int CREATED_OFFSET = 72;
+    /**
+     * int, version 2 only (0 in version 1): ring segments are 2^this bytes ({@link #MIN_SEGMENT_SHIFT} to
+     * {@link #MAX_SEGMENT_SHIFT}); segment k is mapped from ring offset k × 2^this, the last one to the ring's end.
+     */
+    public static final int SEGMENT_SHIFT_OFFSET = 80;
+    /**
+     * int, version 2 only (0 in version 1, where every seq has a slot): the index has a slot for every 2^this-th seq
+     * (0 to {@link IndexDescriptor#MAX_STRIDE_SHIFT}); see {@link IndexDescriptor}.
+     */
+    public static final int INDEX_STRIDE_SHIFT_OFFSET = 84;
+
+    /** Smallest ring segment: 4 KiB, a page, so every segment is mapped from a page-aligned file offset. */
+    public static final int MIN_SEGMENT_SHIFT = 12;
+    /** Largest ring segment, and the one large pools get: 1 GiB, well inside one {@code MappedByteBuffer}. */
+    public static final int MAX_SEGMENT_SHIFT = 30;
+    /**
+     * Most ring segments a pool may have: each is a mapping, and a process may hold about 65,000 (Linux's
+     * {@code vm.max_map_count}); 4096 segments of 1 GiB are 4 TiB.
+     */
+    public static final long MAX_SEGMENTS = 4096;
+    /** The segment shift of a version-1 pool: its ring is one segment, below 2^31 bytes. */
+    public static final int ONE_SEGMENT_SHIFT = 31;
 
     /** long: the cross-process writer lock word, 0 when free (see {@link WriterLock}). */
     public static final int LOCK_OFFSET = 128;
@@ -108,9 +148,6 @@ public final class HeaderDescriptor {
     /** Seqs are below this (2^62 appends take 146 years at 10^9 per second), so seq arithmetic never overflows. */
     public static final long MAX_SEQ = 1L << 62;
 
-    /** The fewest ring bytes a message takes: the shortest message frame, padded. */
-    private static final int MIN_FRAME_SPAN = FrameDescriptor.align(FrameDescriptor.MIN_MESSAGE_LENGTH);
-
     private HeaderDescriptor() {
     }
 
@@ -130,10 +167,11 @@ public final class HeaderDescriptor {
                     + " expected=0x" + Long.toHexString(MAGIC) + (magic == 0 ? " (zeroed header)" : ""));
         }
         int version = header.getInt(VERSION_OFFSET);
-        if (version != FORMAT_VERSION) {
+        if (version != VERSION_ONE_SEGMENT && version != VERSION_SEGMENTED) {
             throw new PoolException(ErrorKind.USAGE, "unsupported pool format version=" + version
-                    + ": this rockpool reads version=" + FORMAT_VERSION, path, null, (long) VERSION_OFFSET,
-                    version > FORMAT_VERSION ? "upgrade rockpool to read this pool" : null, null);
+                    + ": this rockpool reads version=" + VERSION_ONE_SEGMENT + " and version=" + VERSION_SEGMENTED,
+                    path, null, (long) VERSION_OFFSET, version > FORMAT_VERSION ? "upgrade rockpool to read this pool"
+                            : null, null);
         }
         check(header.getInt(HEADER_LENGTH_OFFSET) == FILE_HEADER_LENGTH, path, HEADER_LENGTH_OFFSET,
                 "headerLength=" + header.getInt(HEADER_LENGTH_OFFSET) + " expected=" + FILE_HEADER_LENGTH);
@@ -150,9 +188,25 @@ public final class HeaderDescriptor {
         check(ringOffset == IndexDescriptor.ringOffset(indexCapacity), path, RING_OFFSET_OFFSET,
                 "ringOffset=" + ringOffset + " expected=" + IndexDescriptor.ringOffset(indexCapacity));
         check(ringCapacity >= FrameDescriptor.FRAME_HEADER_LENGTH * 2 && ringCapacity % FrameDescriptor.ALIGNMENT == 0
-                        && ringCapacity <= Integer.MAX_VALUE && ringOffset + ringCapacity <= fileSize,
+                        && ringCapacity <= fileSize - ringOffset
+                        && (version == VERSION_SEGMENTED || ringCapacity <= Integer.MAX_VALUE),
                 path, RING_CAPACITY_OFFSET, "ringCapacity=" + ringCapacity + " ringOffset=" + ringOffset
                         + " fileSize=" + fileSize);
+        if (version == VERSION_SEGMENTED) {
+            checkSegmented(header, ringCapacity, path);
+        }
+    }
+
+    /** The fields only version 2 has: segments that can be mapped, an index stride in range. */
+    private static void checkSegmented(ByteBuffer header, long ringCapacity, Path path) {
+        int segmentShift = header.getInt(SEGMENT_SHIFT_OFFSET);
+        check(segmentShift >= MIN_SEGMENT_SHIFT && segmentShift <= MAX_SEGMENT_SHIFT
+                        && ((ringCapacity - 1) >>> segmentShift) < MAX_SEGMENTS, path, SEGMENT_SHIFT_OFFSET,
+                "segmentShift=" + segmentShift + " ringCapacity=" + ringCapacity + " (segments of 2^"
+                        + MIN_SEGMENT_SHIFT + " to 2^" + MAX_SEGMENT_SHIFT + " bytes, at most " + MAX_SEGMENTS + ")");
+        int strideShift = header.getInt(INDEX_STRIDE_SHIFT_OFFSET);
+        check(strideShift >= 0 && strideShift <= IndexDescriptor.MAX_STRIDE_SHIFT, path, INDEX_STRIDE_SHIFT_OFFSET,
+                "indexStrideShift=" + strideShift + " (0 to " + IndexDescriptor.MAX_STRIDE_SHIFT + ")");
     }
 
     /**
@@ -191,7 +245,7 @@ public final class HeaderDescriptor {
                                        long ringCapacity) {
         return isPosition(head) && isPosition(tail) && head <= tail && tail - head <= ringCapacity
                 && nextSeq >= 1 && nextSeq <= MAX_SEQ && lastSeq >= 0 && lastSeq < nextSeq
-                && count >= 0 && count <= ringCapacity && count * MIN_FRAME_SPAN <= tail - head
+                && count >= 0 && count <= ringCapacity && count * FrameDescriptor.MIN_FRAME_SPAN <= tail - head
                 && (count == 0 ? headSeq == nextSeq : headSeq >= 1 && headSeq <= lastSeq);
     }
 

@@ -14,24 +14,24 @@ import java.util.List;
  */
 public final class MessageView {
     private final PoolMapping map;
-    private final ByteBuffer data;
+    private final PoolMapping.Views views;
     private long position;
     private long seq;
     private long timeNanos;
-    private int payloadPhysical;
+    private long physical;
     private int metaLength;
     private int dataLength;
 
     MessageView(PoolMapping map) {
         this.map = map;
-        this.data = map.ring.asReadOnlyBuffer().order(map.ring.order());
+        this.views = map.views(true);
     }
 
-    void set(long position, int physical, long seq, long timeNanos, int length, int metaLength) {
+    void set(long position, long physical, long seq, long timeNanos, int length, int metaLength) {
         this.position = position;
         this.seq = seq;
         this.timeNanos = timeNanos;
-        this.payloadPhysical = physical + FrameDescriptor.FRAME_HEADER_LENGTH;
+        this.physical = physical;
         this.metaLength = metaLength;
         this.dataLength = length - FrameDescriptor.FRAME_HEADER_LENGTH - metaLength;
     }
@@ -51,13 +51,11 @@ public final class MessageView {
     }
 
     /**
-     * The data in the mapping: a read-only buffer from its position to its limit. The same buffer object for every
-     * message of the cursor; do not keep it.
+     * The data in the mapping: a read-only buffer from its position to its limit. The cursor reuses its buffers for
+     * the messages that follow (one per segment of the ring); do not keep it.
      */
     public ByteBuffer data() {
-        int from = payloadPhysical + metaLength;
-        data.limit(from + dataLength).position(from);
-        return data;
+        return views.range(physical + FrameDescriptor.FRAME_HEADER_LENGTH + metaLength, dataLength);
     }
 
     /**
@@ -67,12 +65,11 @@ public final class MessageView {
      */
     public List<String> tags() {
         byte[] meta = new byte[metaLength];
-        map.ring.get(payloadPhysical, meta, 0, metaLength);
+        map.copyPayload(physical, meta, metaLength);
         try {
             return MetaCodec.decode(meta, 0, metaLength).tags();
         } catch (PoolException e) {
-            throw Message.corruptFrame("meta section", seq, map.path,
-                    map.fileOffset(payloadPhysical - FrameDescriptor.FRAME_HEADER_LENGTH), e);
+            throw Message.corruptFrame("meta section", seq, map.path, map.fileOffset(physical), e);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.rockpool.pool;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -10,10 +9,12 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -40,6 +41,8 @@ import static dev.rockpool.pool.HeaderDescriptor.NEXT_SEQ_OFFSET;
 public final class Pool implements AutoCloseable {
     /** How long an append waits for a live writer holding the lock before it fails with Busy. */
     public static final long LOCK_TIMEOUT_MILLIS = 10_000;
+
+    private static final String NO_SPACE_HINT = "free disk space, or create a smaller pool";
 
     private final Path path;
     private final SharedChannel shared;
@@ -70,37 +73,40 @@ public final class Pool implements AutoCloseable {
     /**
      * Creates a pool file of a fixed size, atomically: the file appears complete or not at all, and an existing file
      * is never touched (AlreadyExists). The file is filled with zeros so the disk space is reserved now, not on a
-     * later write to the mapping.
+     * later write to the mapping; a disk without room for it is an Io error naming the free space, and leaves no file.
      */
     public static Pool create(Path file, PoolOptions options) {
+        return create(file, options, CreateProgress.NONE);
+    }
+
+    /** As {@link #create(Path, PoolOptions)}, telling {@code progress} how much of the file is written as it goes. */
+    public static Pool create(Path file, PoolOptions options, CreateProgress progress) {
+        return create(file, options, 0, progress);
+    }
+
+    /**
+     * As {@link #create(Path, PoolOptions, CreateProgress)}; a {@code segmentShift} other than 0 makes a pool of
+     * format version 2 with ring segments of 2^{@code segmentShift} bytes, so tests cross many segment boundaries in a
+     * small pool.
+     */
+    static Pool create(Path file, PoolOptions options, int segmentShift, CreateProgress progress) {
         long size = options.sizeBytes();
         if (size < PoolOptions.MIN_SIZE || size > PoolOptions.MAX_SIZE) {
             throw new PoolException(ErrorKind.USAGE, "size=" + size + ": a pool is " + PoolOptions.MIN_SIZE
-                    + " bytes (64K) to " + PoolOptions.MAX_SIZE + " bytes (2G)", file);
+                    + " bytes (64K) to " + PoolOptions.MAX_SIZE + " bytes (1T)", file);
         }
-        long indexCapacity = options.indexCapacity() > 0 ? options.indexCapacity()
-                : IndexDescriptor.defaultCapacity(size);
-        long ringOffset = IndexDescriptor.ringOffset(indexCapacity);
-        long ringCapacity = Math.min(size - ringOffset, Integer.MAX_VALUE) & -FrameDescriptor.ALIGNMENT;
-        if (ringCapacity < PoolOptions.MIN_SIZE / 2) {
-            throw new PoolException(ErrorKind.USAGE, "an index of " + indexCapacity + " slots leaves only "
-                    + Math.max(ringCapacity, 0) + " bytes of ring in a " + size + "-byte pool", file);
-        }
+        PoolLayout layout = PoolLayout.forCreate(size, options.indexCapacity(), segmentShift, file);
         if (Files.exists(file)) {
             throw new PoolException(ErrorKind.ALREADY_EXISTS, "pool already exists: " + file, file);
         }
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".creating-" + Long.toHexString(Random.INSTANCE.nextLong()));
+        Path tmp = file.resolveSibling(
+                "." + file.getFileName() + ".creating-" + Long.toHexString(Random.INSTANCE.nextLong()));
+        // Ctrl-C during a long create must not leave gigabytes behind in a hidden file.
+        Thread cleanup = new Thread(() -> deleteQuietly(tmp));
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
-            try (RandomAccessFile raf = new RandomAccessFile(tmp.toFile(), "rw")) {
-                FileChannel ch = raf.getChannel();
-                ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
-                for (long written = 0; written < size; ) {
-                    zeros.clear().limit((int) Math.min(zeros.capacity(), size - written));
-                    written += ch.write(zeros, written);
-                }
-                ch.write(newHeader(size, indexCapacity, ringOffset, ringCapacity), 0);
-                ch.force(true);
-            }
+            checkFreeSpace(file, size);
+            reserve(file, tmp, layout, progress);
             Files.createLink(file, tmp);
         } catch (FileAlreadyExistsException e) {
             throw new PoolException(ErrorKind.ALREADY_EXISTS, "pool already exists: " + file, file);
@@ -109,25 +115,68 @@ public final class Pool implements AutoCloseable {
         } catch (IOException e) {
             throw PoolException.io(file, "cannot create pool", e);
         } finally {
+            deleteQuietly(tmp);
             try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // A leftover temp file is harmless: its name never ends in .pool.
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs (or ran) anyway
             }
         }
         return open(file);
     }
 
-    private static ByteBuffer newHeader(long size, long indexCapacity, long ringOffset, long ringCapacity) {
+    /** Io, naming the free space, if the file system of {@code file}'s directory has no room for {@code size} bytes. */
+    private static void checkFreeSpace(Path file, long size) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        long usable = Files.getFileStore(dir).getUsableSpace();
+        if (usable < size) {
+            throw new PoolException(ErrorKind.IO, "not enough disk space for a pool of " + size + " bytes ("
+                    + gib(size) + "): " + dir + " has " + usable + " bytes (" + gib(usable) + ") free", file, null,
+                    null, NO_SPACE_HINT, null);
+        }
+    }
+
+    /**
+     * Writes the whole file, zeros then the header, and syncs it. A write that fails half-way (the disk filled up
+     * meanwhile: others write too) is Io naming what was written and the free space left.
+     */
+    private static void reserve(Path file, Path tmp, PoolLayout layout, CreateProgress progress) throws IOException {
+        long size = layout.fileSize();
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+            long written = 0;
+            try {
+                while (written < size) {
+                    zeros.clear().limit((int) Math.min(zeros.capacity(), size - written));
+                    written += ch.write(zeros, written);
+                    progress.written(written, size);
+                }
+                ch.write(newHeader(layout), 0);
+                ch.force(true);
+            } catch (IOException e) {
+                long usable = Files.getFileStore(tmp).getUsableSpace();
+                throw new PoolException(ErrorKind.IO, "cannot create pool: " + e.getMessage() + " after writing "
+                        + written + " of " + size + " bytes; " + tmp.toAbsolutePath().getParent() + " has " + usable
+                        + " bytes (" + gib(usable) + ") free", file, null, null, NO_SPACE_HINT, e);
+            }
+        }
+    }
+
+    private static String gib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // A leftover temp file is harmless: its name never ends in .pool.
+        }
+    }
+
+    private static ByteBuffer newHeader(PoolLayout layout) {
         ByteBuffer h = ByteBuffer.allocate(HeaderDescriptor.FILE_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-        h.putLong(HeaderDescriptor.MAGIC_OFFSET, HeaderDescriptor.MAGIC);
-        h.putInt(HeaderDescriptor.VERSION_OFFSET, HeaderDescriptor.FORMAT_VERSION);
-        h.putInt(HeaderDescriptor.HEADER_LENGTH_OFFSET, HeaderDescriptor.FILE_HEADER_LENGTH);
-        h.putLong(HeaderDescriptor.FILE_SIZE_OFFSET, size);
-        h.putLong(HeaderDescriptor.INDEX_OFFSET_OFFSET, HeaderDescriptor.FILE_HEADER_LENGTH);
-        h.putLong(HeaderDescriptor.INDEX_CAPACITY_OFFSET, indexCapacity);
-        h.putLong(HeaderDescriptor.RING_OFFSET_OFFSET, ringOffset);
-        h.putLong(HeaderDescriptor.RING_CAPACITY_OFFSET, ringCapacity);
+        layout.writeTo(h);
         h.putLong(HeaderDescriptor.POOL_ID_OFFSET, Random.INSTANCE.nextLong());
         h.putLong(HeaderDescriptor.POOL_ID_OFFSET + 8, Random.INSTANCE.nextLong());
         h.putLong(HeaderDescriptor.CREATED_OFFSET, nowNanos());
@@ -160,19 +209,21 @@ public final class Pool implements AutoCloseable {
                 // read until the header is full or the file ends
             }
             HeaderDescriptor.checkHeader(header, size, file);
-            long ringOffset = header.getLong(HeaderDescriptor.RING_OFFSET_OFFSET);
-            long ringCapacity = header.getLong(HeaderDescriptor.RING_CAPACITY_OFFSET);
-            long indexCapacity = header.getLong(HeaderDescriptor.INDEX_CAPACITY_OFFSET);
+            PoolLayout layout = PoolLayout.of(header);
             FileChannel.MapMode mode = shared.writable() ? FileChannel.MapMode.READ_WRITE
                     : FileChannel.MapMode.READ_ONLY;
-            MappedByteBuffer meta = ch.map(mode, 0, ringOffset);
-            MappedByteBuffer ring = ch.map(mode, ringOffset, ringCapacity);
-            PoolMapping map = new PoolMapping(file, meta, ring, ringOffset, ringCapacity, indexCapacity);
+            MappedByteBuffer meta = ch.map(mode, 0, layout.ringOffset());
+            MappedByteBuffer[] segments = new MappedByteBuffer[layout.segments()];
+            for (int k = 0; k < segments.length; k++) {
+                segments[k] = ch.map(mode, layout.ringOffset() + ((long) k << layout.segmentShift()),
+                        layout.segmentLength(k));
+            }
+            PoolMapping map = new PoolMapping(file, layout, meta, segments);
             // Tail before head: both only grow while writers run, so a head read first could be older than the
             // tail read after it by more than a ring, which would look like a corrupt header.
             long tail = map.tailAcquire();
             long head = map.headAcquire();
-            HeaderDescriptor.checkState(head, tail, map.stateLong(NEXT_SEQ_OFFSET), ringCapacity,
+            HeaderDescriptor.checkState(head, tail, map.stateLong(NEXT_SEQ_OFFSET), layout.ringCapacity(),
                     map.appendInProgress(head, tail), file);
             return new Pool(file, shared, map);
         } catch (IOException e) {
@@ -195,9 +246,12 @@ public final class Pool implements AutoCloseable {
         return map.poolId();
     }
 
-    /** The largest frame (header + meta + data) a message can take: the whole ring. */
+    /**
+     * The largest frame (header + meta + data) a message can take: the whole ring, or in a pool of several segments
+     * a whole segment (1 GiB), as a frame never straddles two.
+     */
     public long maxFrameLength() {
-        return map.ringCapacity;
+        return map.layout.maxFrameLength();
     }
 
     // ------------------------------------------------------------------ append
@@ -335,32 +389,36 @@ public final class Pool implements AutoCloseable {
     private byte[] encodeChecked(Draft draft) {
         byte[] meta = MetaCodec.encode(draft.tags(), draft.origin());
         long frameLength = (long) FRAME_HEADER_LENGTH + meta.length + draft.data().length();
-        if (frameLength > map.ringCapacity || FrameDescriptor.align((int) frameLength) > map.ringCapacity) {
-            throw new MessageTooLargeException(path, frameLength, map.ringCapacity);
+        long max = maxFrameLength();
+        if (frameLength > max || FrameDescriptor.align((int) frameLength) > max) {
+            throw new MessageTooLargeException(path, frameLength, max);
         }
         return meta;
     }
 
     /** msync of the ring bytes in {@code [from, to)} and of their index slots, before the tail publishes them. */
     private void forceWritten(long from, long to, long firstSeq, long nextSeq) {
-        int start = map.physical(from);
+        long start = map.physical(from);
         if (to - from >= map.ringCapacity) {
-            map.forceRing(0, (int) map.ringCapacity);
+            map.forceRing(0, map.ringCapacity);
         } else if (start + (to - from) <= map.ringCapacity) {
-            map.forceRing(start, (int) (to - from));
+            map.forceRing(start, to - from);
         } else {
-            map.forceRing(start, (int) (map.ringCapacity - start));
+            map.forceRing(start, map.ringCapacity - start);
             map.forceRing(0, map.physical(to));
         }
-        long slots = nextSeq - firstSeq;
+        if (nextSeq == firstSeq) {
+            return;
+        }
+        // The slots written are those of the groups of the seqs written: consecutive, wrapping once at the end.
+        long firstGroup = firstSeq >>> map.strideShift;
+        long slots = ((nextSeq - 1) >>> map.strideShift) - firstGroup + 1;
         if (slots >= map.indexCapacity) {
             map.forceMeta(0, (int) map.ringOffset);
-        } else if (slots > 0) {
-            // The slots of consecutive seqs are consecutive, wrapping once at the end of the index.
-            long first = firstSeq % map.indexCapacity;
+        } else {
+            long first = firstGroup % map.indexCapacity;
             long end = Math.min(first + slots, map.indexCapacity);
-            map.forceMeta(IndexDescriptor.slotOffset(firstSeq, map.indexCapacity),
-                    (int) ((end - first) * IndexDescriptor.SLOT_LENGTH));
+            map.forceMeta(IndexDescriptor.slotOffsetAt(first), (int) ((end - first) * IndexDescriptor.SLOT_LENGTH));
             if (first + slots > map.indexCapacity) {
                 map.forceMeta(HeaderDescriptor.FILE_HEADER_LENGTH,
                         (int) ((first + slots - map.indexCapacity) * IndexDescriptor.SLOT_LENGTH));
@@ -378,8 +436,8 @@ public final class Pool implements AutoCloseable {
         long tail;
         long head;
         /** Physical offsets of tail and head, kept in step with them to avoid a division per frame. */
-        int tailPhysical;
-        int headPhysical;
+        long tailPhysical;
+        long headPhysical;
         long seq;
         long firstSeq;
         long count;
@@ -387,10 +445,16 @@ public final class Pool implements AutoCloseable {
         long lastSeq;
         long lastPosition;
         long lastTime;
+        /**
+         * True if the first seq of this publish gets an index slot although it does not start its group: the
+         * frames of its group were not all readable from where a lookup starts (see {@link #groupReachesTail}).
+         */
+        private boolean indexFirst;
+        /** The tail this writer published last; -1 before its first publish and after a recovery. */
         private long publishedTail = -1;
-        private int publishedTailPhysical;
+        private long publishedTailPhysical;
         private long publishedHead = -1;
-        private int publishedHeadPhysical;
+        private long publishedHeadPhysical;
 
         /**
          * Loads the state under the lock, after repairing what a dead writer left. A state that no publish and no
@@ -409,7 +473,47 @@ public final class Pool implements AutoCloseable {
                 recover();
                 load();
             }
+            indexFirst = publishedTail < 0 && !groupReachesTail();
             return this;
+        }
+
+        /**
+         * True if a lookup of the next seq will find it: the seq starts its group (its own slot is written), or the
+         * frames of its group from where a lookup starts ({@link #groupEntry}) to the tail read cleanly, with seqs
+         * that grow and stay below it. Checked by a writer that did not publish the tail itself since it last knew the
+         * frames were sound (its first append, or after a recovery): a frame damaged in the group, a slot of the group
+         * that lookups cannot use, or a group whose first seq never had a frame (skipped by a dead writer) would hide
+         * the new messages from lookups, so the writer then indexes its first seq as the group's. At most a stride of
+         * frame headers, and none in a pool with a slot per seq.
+         */
+        private boolean groupReachesTail() {
+            if (IndexDescriptor.startsGroup(seq, map.strideShift)) {
+                return true;
+            }
+            long entry = slotEntry(seq, head, tail);
+            if (entry < 0) {
+                long named = map.slotSeq(seq);
+                if (named >= 1 && IndexDescriptor.sameGroup(named, seq, map.strideShift)) {
+                    return false;
+                }
+                entry = headEntry(seq, head, tail);
+                if (entry < 0) {
+                    return head >= tail;
+                }
+            }
+            FrameScan scan = new FrameScan(map, entry, tail);
+            for (long previous = 0; scan.advance(); previous = scan.seq()) {
+                if (scan.problem() != null || scan.seq() <= previous || scan.seq() >= seq) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Forgets what this writer published: after a recovery it knows the frames only as far as they were checked. */
+        void forgetPublished() {
+            publishedTail = -1;
+            publishedHead = -1;
         }
 
         /**
@@ -426,15 +530,16 @@ public final class Pool implements AutoCloseable {
             if (lastPosition < head || lastPosition >= tail || lastPosition % FrameDescriptor.ALIGNMENT != 0) {
                 return false;
             }
-            int physical = map.physical(lastPosition);
-            if (map.ringCapacity - physical < FRAME_HEADER_LENGTH) {
+            long physical = map.physical(lastPosition);
+            long segmentEnd = map.segmentEnd(physical);
+            if (segmentEnd - physical < FRAME_HEADER_LENGTH) {
                 return false;
             }
             int length = map.frameLength(physical);
             int type = map.frameType(physical);
             long frameSeq = map.frameSeq(physical);
             return type == TYPE_MESSAGE && FrameDescriptor.isPlausible(length, type, map.frameMetaLength(physical),
-                    frameSeq, physical, map.ringCapacity) && frameSeq <= lastSeq && map.frameTime(physical) <= lastTime
+                    frameSeq, physical, segmentEnd) && frameSeq <= lastSeq && map.frameTime(physical) <= lastTime
                     && lastPosition + FrameDescriptor.align(length) == tail;
         }
 
@@ -465,10 +570,13 @@ public final class Pool implements AutoCloseable {
             }
             int length = FRAME_HEADER_LENGTH + meta.length + data.length;
             int aligned = FrameDescriptor.align(length);
-            int remaining = (int) (map.ringCapacity - tailPhysical);
+            // A frame that does not fit before the end of its segment (the ring's end in the last one) starts the
+            // next segment (or the ring again); the rest of this one is padding, or skipped if smaller than a header.
+            long segmentEnd = map.segmentEnd(tailPhysical);
+            int remaining = (int) (segmentEnd - tailPhysical);
             boolean wrap = remaining < aligned;
             long framePosition = wrap ? tail + remaining : tail;
-            int physical = wrap ? 0 : tailPhysical;
+            long physical = wrap ? map.following(segmentEnd) : tailPhysical;
             makeRoom(framePosition, physical, framePosition + aligned - map.ringCapacity);
             if (wrap && remaining >= FRAME_HEADER_LENGTH) {
                 map.putFrameHeader(tailPhysical, remaining, TYPE_PADDING, 0, 0, 0);
@@ -478,7 +586,9 @@ public final class Pool implements AutoCloseable {
             map.putPayload(physical, meta.length, data);
             map.putFrameHeader(physical, length, TYPE_MESSAGE, seq, time, meta.length);
             map.putFrameCrc(physical, checksum.of(physical, TYPE_MESSAGE, length));
-            map.putSlot(seq, framePosition);
+            if (IndexDescriptor.startsGroup(seq, map.strideShift) || indexFirst && seq == firstSeq) {
+                map.putSlot(seq, framePosition);
+            }
             if (head >= tail) {
                 // The pool was empty (or makeRoom emptied it): head and tail say so, whatever the count says.
                 headSeq = seq;
@@ -487,12 +597,12 @@ public final class Pool implements AutoCloseable {
             lastPosition = framePosition;
             lastTime = time;
             tail = framePosition + aligned;
-            tailPhysical = physical + aligned == map.ringCapacity ? 0 : physical + aligned;
+            tailPhysical = map.following(physical + aligned);
             return new AppendResult(seq++, time);
         }
 
         /** Drops the oldest frames until head is at or past {@code needed}; head is stored before any overwrite. */
-        private void makeRoom(long framePosition, int framePhysical, long needed) {
+        private void makeRoom(long framePosition, long framePhysical, long needed) {
             if (head >= needed) {
                 return;
             }
@@ -518,18 +628,19 @@ public final class Pool implements AutoCloseable {
         /** Checks that a plausible frame starts at head (Corrupt naming the bad field and its offset if not). */
         private void checkHeadFrame() {
             FrameDescriptor.checkHeader(map.frameLength(headPhysical), map.frameType(headPhysical),
-                    map.frameMetaLength(headPhysical), map.frameSeq(headPhysical), headPhysical, map.ringCapacity,
-                    path, map.fileOffset(headPhysical));
+                    map.frameMetaLength(headPhysical), map.frameSeq(headPhysical), headPhysical,
+                    map.segmentEnd(headPhysical), path, map.fileOffset(headPhysical));
         }
 
         private boolean isFiller() {
-            return map.ringCapacity - headPhysical < FRAME_HEADER_LENGTH || map.frameType(headPhysical) == TYPE_PADDING;
+            return map.segmentEnd(headPhysical) - headPhysical < FRAME_HEADER_LENGTH
+                    || map.frameType(headPhysical) == TYPE_PADDING;
         }
 
-        /** Moves head past the frame (or the unusable end of the ring) it is on. */
+        /** Moves head past the frame (or the unusable end of a segment) it is on. */
         private void skipFrame(boolean countMessages) {
-            int remaining = (int) (map.ringCapacity - headPhysical);
-            int step;
+            long remaining = map.segmentEnd(headPhysical) - headPhysical;
+            long step;
             if (remaining < FRAME_HEADER_LENGTH) {
                 step = remaining;
             } else {
@@ -542,7 +653,7 @@ public final class Pool implements AutoCloseable {
                 step = FrameDescriptor.align(length);
             }
             head += step;
-            headPhysical = headPhysical + step == map.ringCapacity ? 0 : headPhysical + step;
+            headPhysical = map.following(headPhysical + step);
         }
 
         /** Makes what was written since {@code from} durable as asked, then visible to readers. */
@@ -615,11 +726,15 @@ public final class Pool implements AutoCloseable {
         map.putStateLong(LAST_TIME_OFFSET, lastTime);
         map.putStateLong(NEXT_SEQ_OFFSET, nextSeq);
         map.tailRelease(newTail);
+        writer.forgetPublished();
     }
 
     // ------------------------------------------------------------------ read
 
-    /** The message with this seq, if it is still in the pool: O(1) through the index, else a scan. */
+    /**
+     * The message with this seq, if it is still in the pool: O(1) through the index (at most a stride of frame headers
+     * read, see {@link IndexDescriptor}), else a scan from the oldest message.
+     */
     public Optional<Message> get(long seq) {
         checkOpen();
         if (seq < 1) {
@@ -630,22 +745,15 @@ public final class Pool implements AutoCloseable {
         for (int attempt = 0; attempt < 8; attempt++) {
             long head = map.headAcquire();
             long tail = map.tailAcquire();
-            long position = indexedPosition(seq, head, tail);
-            if (position >= 0) {
-                Message m = reader.readAt(position);
-                if (m != null && m.seq() == seq) {
-                    return Optional.of(m);
-                }
-                // The slot names our seq but points elsewhere (damaged, or torn by a racing append): scan instead.
-            }
             long found = locate(seq, head, tail);
-            if (found < 0) {
+            if (found == NOT_FOUND) {
                 return Optional.empty();
             }
-            Message m = reader.readAt(found);
+            Message m = found == LAPPED ? null : reader.readAt(found);
             if (m != null && m.seq() == seq) {
                 return Optional.of(m);
             }
+            // Lapped, or the frame there changed since the scan: look again.
         }
         return Optional.empty();
     }
@@ -667,44 +775,73 @@ public final class Pool implements AutoCloseable {
                 + ")", path, seq, null, null, null);
     }
 
+    /** {@link #locate}: there is no frame of the seq (overwritten, not written yet, or behind a damaged frame). */
+    private static final long NOT_FOUND = -1;
+    /** {@link #locate}: a writer overwrote the frames being read; look again. */
+    private static final long LAPPED = -2;
+
     /**
-     * The position of the frame of {@code seq} by a header scan from head, or -1 if there is none (overwritten, not
-     * written yet, or a damaged frame before it). Used when the index slot is stale.
+     * The position of the frame of {@code seq} (at least 1), found by reading frame headers forward from the
+     * {@link #groupEntry} of its group (or from head), or {@link #NOT_FOUND} or {@link #LAPPED}. A damaged frame on
+     * the way is where it stops: reading there reports it (Corrupt, with its offset).
      */
     private long locate(long seq, long head, long tail) {
-        FrameScan scan = new FrameScan(map, head, tail);
+        long entry = groupEntry(seq, head, tail);
+        FrameScan scan = new FrameScan(map, entry >= 0 ? entry : head, tail);
         while (scan.advance()) {
             if (scan.problem() != null) {
-                return -1;
+                return scan.position() < map.headAfterReads() ? LAPPED : scan.position();
             }
             if (scan.seq() >= seq) {
-                return scan.seq() == seq ? scan.position() : -1;
+                return scan.seq() == seq ? scan.position() : NOT_FOUND;
+            }
+        }
+        return NOT_FOUND;
+    }
+
+    /**
+     * Where a lookup of {@code seq} (at least 1) starts reading frames, at most a stride of them before the one it
+     * wants: the {@link #slotEntry} of its group, else the {@link #headEntry}; -1 if neither (the slot was taken by
+     * another group, is damaged, or names a seq that never had a frame), and the lookup then reads from head.
+     */
+    private long groupEntry(long seq, long head, long tail) {
+        long entry = slotEntry(seq, head, tail);
+        return entry >= 0 ? entry : headEntry(seq, head, tail);
+    }
+
+    /**
+     * The position of the frame of the seq the slot of {@code seq}'s group names, if that is a seq of the group, not
+     * after {@code seq}, and its frame is there; else -1. (A writer that died after storing next seq but before
+     * publishing leaves slots pointing where later frames now lie, possibly mid-frame: reading there would report
+     * corruption that is not there.)
+     */
+    private long slotEntry(long seq, long head, long tail) {
+        long named = map.slotSeq(seq);
+        if (named >= 1 && named <= seq && IndexDescriptor.sameGroup(named, seq, map.strideShift)) {
+            long position = map.slotPosition(seq);
+            if (position >= head && position < tail && position % FrameDescriptor.ALIGNMENT == 0
+                    && isMessage(map.physical(position), named)) {
+                return position;
             }
         }
         return -1;
     }
 
-    /**
-     * The position the index slot gives for {@code seq}, or -1 unless the slot names the seq, points at an aligned
-     * position in {@code [head, tail)}, and the frame header there is a message of that seq. A writer that died after
-     * storing next seq but before publishing leaves slots for seqs that never had a frame, pointing where later
-     * frames now lie, possibly mid-frame: reading there would report corruption that is not there.
-     */
-    private long indexedPosition(long seq, long head, long tail) {
-        if (seq < 1) {
-            return -1; // a start computed from a damaged header field: no slot of its own
+    /** Head, if the oldest frame's seq is of {@code seq}'s group or a later one (the group's first seqs are gone). */
+    private long headEntry(long seq, long head, long tail) {
+        if (head < tail) {
+            long physical = map.physical(head);
+            if (isMessage(physical, 0) && map.frameSeq(physical) >>> map.strideShift >= seq >>> map.strideShift) {
+                return head;
+            }
         }
-        long position = map.slotPosition(seq);
-        if (map.slotSeq(seq) != seq || position < head || position >= tail
-                || position % FrameDescriptor.ALIGNMENT != 0) {
-            return -1;
-        }
-        int physical = map.physical(position);
-        if (map.ringCapacity - physical < FRAME_HEADER_LENGTH || map.frameType(physical) != TYPE_MESSAGE
-                || map.frameSeq(physical) != seq) {
-            return -1;
-        }
-        return position;
+        return -1;
+    }
+
+    /** True if a message frame header is at {@code physical}, of {@code seq} unless that is 0. */
+    private boolean isMessage(long physical, long seq) {
+        return map.segmentEnd(physical) - physical >= FRAME_HEADER_LENGTH && map.frameType(physical) == TYPE_MESSAGE
+                && (seq == 0 || map.frameSeq(physical) == seq);
     }
 
     /** A cursor with gap policy {@link GapPolicy#CONTINUE} that ignores gaps. */
@@ -718,15 +855,17 @@ public final class Pool implements AutoCloseable {
         return new Cursor(this, map, start, policy, listener);
     }
 
-    /** Position of the first frame whose seq is at least {@code seq}, or {@code tail} if there is none yet. */
+    /**
+     * Position of the first frame whose seq is at least {@code seq}, or {@code tail} if there is none yet. A damaged
+     * frame on the way (or one a writer was overwriting) is where it stops: a cursor reading there reports it (or
+     * notices it was lapped).
+     */
     long positionOfSeq(long seq, long head, long tail) {
-        long position = indexedPosition(seq, head, tail);
-        if (position >= 0) {
-            return position;
-        }
-        FrameScan scan = new FrameScan(map, head, tail);
+        // A start computed from a damaged header field may be below 1: it has no slot of its own.
+        long entry = seq < 1 ? -1 : groupEntry(seq, head, tail);
+        FrameScan scan = new FrameScan(map, entry >= 0 ? entry : head, tail);
         while (scan.advance()) {
-            if (scan.problem() == null && scan.seq() >= seq) {
+            if (scan.problem() != null || scan.seq() >= seq) {
                 return scan.position();
             }
         }
@@ -762,7 +901,7 @@ public final class Pool implements AutoCloseable {
             newestTime = map.stateLong(LAST_TIME_OFFSET);
         }
         long used = Math.max(0, Math.min(tail - head, map.ringCapacity));
-        return new PoolInfo(path, id(), HeaderDescriptor.FORMAT_VERSION, map.fileSize(), map.ringCapacity,
+        return new PoolInfo(path, id(), map.layout.version(), map.fileSize(), map.ringCapacity,
                 map.indexCapacity, count, oldestSeq, newestSeq, nextSeq, oldestTime, newestTime, used,
                 map.ringCapacity - used, map.createdNanos());
     }
@@ -784,7 +923,7 @@ public final class Pool implements AutoCloseable {
             long tail = map.tailAcquire();
             long head = map.headAcquire();
             double average = count > 0 && tail > head ? (double) (tail - head) / count
-                    : FrameDescriptor.align(FrameDescriptor.MIN_MESSAGE_LENGTH);
+                    : FrameDescriptor.MIN_FRAME_SPAN;
             if (unread == 0) {
                 return new Backlog(readerSeq, 0, 0, 0, map.ringCapacity, average);
             }

@@ -103,13 +103,18 @@ public final class PoolDirectory {
 
     /** Creates a pool (and the directory if needed). */
     public Pool create(String poolRef, PoolOptions options) {
+        return create(poolRef, options, CreateProgress.NONE);
+    }
+
+    /** Creates a pool (and the directory if needed), telling {@code progress} how much of the file is written. */
+    public Pool create(String poolRef, PoolOptions options, CreateProgress progress) {
         Path file = pathOf(poolRef);
         try {
             Files.createDirectories(file.getParent());
         } catch (IOException e) {
             throw PoolException.io(file.getParent(), "cannot create pool directory", e);
         }
-        return Pool.create(file, options);
+        return Pool.create(file, options, progress);
     }
 
     /** Opens an existing pool. */

@@ -193,16 +193,19 @@ final class PoolDoctor {
         }
     }
 
-    /** A slot naming a seq that is in the pool must point at that seq's frame; a slot names only seqs of its own. */
+    /**
+     * A slot naming a seq that is in the pool must point at that seq's frame; a slot names only seqs of its own group
+     * (the first seq of the group, or the first a writer appended after it found the group's frames unreadable).
+     */
     private static void checkIndex(PoolMapping map, long head, long tail, Walk walk,
                                    List<DoctorReport.Issue> issues) {
         FrameReader reader = new FrameReader(map);
         for (long slot = 0; slot < map.indexCapacity; slot++) {
             long seq = map.slotSeqAt(slot);
             long offset = IndexDescriptor.slotOffsetAt(slot);
-            if (seq != 0 && (seq < 0 || seq % map.indexCapacity != slot)) {
+            if (seq != 0 && (seq < 0 || IndexDescriptor.slotOf(seq, map.indexCapacity, map.strideShift) != slot)) {
                 issues.add(new DoctorReport.Issue("index slot " + slot + " holds seq=" + seq + ", which belongs in"
-                        + " slot " + Math.floorMod(seq, map.indexCapacity), seq, offset));
+                        + " slot " + Math.floorMod(seq >> map.strideShift, map.indexCapacity), seq, offset));
                 continue;
             }
             if (!walk.present(seq)) {

@@ -2,6 +2,7 @@ package dev.rockpool.pool;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.file.Path;
@@ -10,33 +11,48 @@ import java.util.HexFormat;
 import static dev.rockpool.pool.FrameDescriptor.FRAME_HEADER_LENGTH;
 
 /**
- * Typed access to a mapped pool: the header and index mapping and the ring mapping. The only class besides the
- * descriptors that knows offsets, and the only one that uses VarHandles: release stores publish, acquire loads
+ * Typed access to a mapped pool: the header and index mapping and the ring's segment mappings. The only class besides
+ * the descriptors that knows offsets, and the only one that uses VarHandles: release stores publish, acquire loads
  * observe, plain accesses are used where the writer lock or a later validation makes them safe.
+ *
+ * <p>The ring is addressed by physical offsets ({@code long}, 0 to ring capacity). Physical offset {@code p} is byte
+ * {@code p & segmentMask} of segment {@code p >>> segmentShift} ({@link PoolLayout}): a pool of format version 1 has
+ * one segment, the whole ring. No frame straddles two segments, so every access to a frame is one bounds-checked
+ * access to one buffer.
  */
 final class PoolMapping {
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class,
             ByteOrder.LITTLE_ENDIAN);
 
     final Path path;
+    final PoolLayout layout;
     final MappedByteBuffer meta;
-    final MappedByteBuffer ring;
+    private final MappedByteBuffer[] segments;
+    private final int segmentShift;
+    private final long segmentMask;
     final long ringOffset;
     final long ringCapacity;
     final long indexCapacity;
+    /** A slot per 2^this seqs (see {@link IndexDescriptor}). */
+    final int strideShift;
     /** The pool id, formatted once: it is fixed at create, and callers (the source connector) ask per message. */
     private final String poolId;
 
-    PoolMapping(Path path, MappedByteBuffer meta, MappedByteBuffer ring, long ringOffset, long ringCapacity,
-                long indexCapacity) {
+    PoolMapping(Path path, PoolLayout layout, MappedByteBuffer meta, MappedByteBuffer[] segments) {
         this.path = path;
+        this.layout = layout;
         meta.order(ByteOrder.LITTLE_ENDIAN);
         this.meta = meta;
-        ring.order(ByteOrder.LITTLE_ENDIAN);
-        this.ring = ring;
-        this.ringOffset = ringOffset;
-        this.ringCapacity = ringCapacity;
-        this.indexCapacity = indexCapacity;
+        for (MappedByteBuffer segment : segments) {
+            segment.order(ByteOrder.LITTLE_ENDIAN);
+        }
+        this.segments = segments;
+        this.segmentShift = layout.segmentShift();
+        this.segmentMask = (1L << segmentShift) - 1;
+        this.ringOffset = layout.ringOffset();
+        this.ringCapacity = layout.ringCapacity();
+        this.indexCapacity = layout.indexCapacity();
+        this.strideShift = layout.strideShift();
         // HexFormat, not String.format: a Formatter loads the locale's number symbols, ~10 ms of a CLI command's start.
         HexFormat hex = HexFormat.of();
         this.poolId = hex.toHexDigits(meta.getLong(HeaderDescriptor.POOL_ID_OFFSET))
@@ -120,16 +136,19 @@ final class PoolMapping {
 
     // ---- index ----
 
+    /** The seq the slot of {@code seq}'s group names. */
     long slotSeq(long seq) {
-        return meta.getLong(IndexDescriptor.slotOffset(seq, indexCapacity) + IndexDescriptor.SEQ_OFFSET);
+        return meta.getLong(IndexDescriptor.slotOffset(seq, indexCapacity, strideShift) + IndexDescriptor.SEQ_OFFSET);
     }
 
+    /** The position the slot of {@code seq}'s group holds. */
     long slotPosition(long seq) {
-        return meta.getLong(IndexDescriptor.slotOffset(seq, indexCapacity) + IndexDescriptor.POSITION_OFFSET);
+        return meta.getLong(IndexDescriptor.slotOffset(seq, indexCapacity, strideShift)
+                + IndexDescriptor.POSITION_OFFSET);
     }
 
     void putSlot(long seq, long position) {
-        int slot = IndexDescriptor.slotOffset(seq, indexCapacity);
+        int slot = IndexDescriptor.slotOffset(seq, indexCapacity, strideShift);
         meta.putLong(slot + IndexDescriptor.POSITION_OFFSET, position);
         meta.putLong(slot + IndexDescriptor.SEQ_OFFSET, seq);
     }
@@ -149,9 +168,9 @@ final class PoolMapping {
      * writer, but one loaded while another process damages the header could be negative, and must still not reach a
      * buffer call outside the ring (its frame then fails the frame checks). One division, as before the check.
      */
-    int physical(long position) {
+    long physical(long position) {
         long offset = position % ringCapacity;
-        return (int) (offset < 0 ? offset + ringCapacity : offset);
+        return offset < 0 ? offset + ringCapacity : offset;
     }
 
     /** The file offset of a physical ring offset: where errors say a frame is. */
@@ -159,76 +178,132 @@ final class PoolMapping {
         return ringOffset + physical;
     }
 
-    /** Bytes from {@code position} to the physical end of the ring. */
-    int remaining(long position) {
-        return (int) (ringCapacity - physical(position));
+    /**
+     * The physical offset where the segment holding {@code physical} ends: no frame may reach past it. The ring's
+     * capacity in the last segment (and in a ring of one segment).
+     */
+    long segmentEnd(long physical) {
+        return Math.min((physical | segmentMask) + 1, ringCapacity);
+    }
+
+    /** The physical offset that follows {@code end}, the end of a frame or segment: 0 at the end of the ring. */
+    long following(long end) {
+        return end == ringCapacity ? 0 : end;
+    }
+
+    /** Bytes from {@code position} to the end of its segment. */
+    long remaining(long position) {
+        long physical = physical(position);
+        return segmentEnd(physical) - physical;
+    }
+
+    private MappedByteBuffer segment(long physical) {
+        return segments[(int) (physical >>> segmentShift)];
+    }
+
+    private int offset(long physical) {
+        return (int) (physical & segmentMask);
     }
 
     /** Frame length in the low int, CRC in the high int: one read for both (they are adjacent, little-endian). */
-    long frameLengthAndCrc(int physical) {
-        return ring.getLong(physical + FrameDescriptor.LENGTH_OFFSET);
+    long frameLengthAndCrc(long physical) {
+        return segment(physical).getLong(offset(physical) + FrameDescriptor.LENGTH_OFFSET);
     }
 
     /** Frame type in the low int, meta length in the high int. */
-    long frameTypeAndMetaLength(int physical) {
-        return ring.getLong(physical + FrameDescriptor.TYPE_OFFSET);
+    long frameTypeAndMetaLength(long physical) {
+        return segment(physical).getLong(offset(physical) + FrameDescriptor.TYPE_OFFSET);
     }
 
-    int frameLength(int physical) {
-        return ring.getInt(physical + FrameDescriptor.LENGTH_OFFSET);
+    int frameLength(long physical) {
+        return segment(physical).getInt(offset(physical) + FrameDescriptor.LENGTH_OFFSET);
     }
 
-    int frameType(int physical) {
-        return ring.getInt(physical + FrameDescriptor.TYPE_OFFSET);
+    int frameType(long physical) {
+        return segment(physical).getInt(offset(physical) + FrameDescriptor.TYPE_OFFSET);
     }
 
-    long frameSeq(int physical) {
-        return ring.getLong(physical + FrameDescriptor.SEQ_OFFSET);
+    long frameSeq(long physical) {
+        return segment(physical).getLong(offset(physical) + FrameDescriptor.SEQ_OFFSET);
     }
 
-    long frameTime(int physical) {
-        return ring.getLong(physical + FrameDescriptor.TIME_OFFSET);
+    long frameTime(long physical) {
+        return segment(physical).getLong(offset(physical) + FrameDescriptor.TIME_OFFSET);
     }
 
-    int frameCrc(int physical) {
-        return ring.getInt(physical + FrameDescriptor.CRC_OFFSET);
+    int frameCrc(long physical) {
+        return segment(physical).getInt(offset(physical) + FrameDescriptor.CRC_OFFSET);
     }
 
-    int frameMetaLength(int physical) {
-        return ring.getInt(physical + FrameDescriptor.META_LENGTH_OFFSET);
+    int frameMetaLength(long physical) {
+        return segment(physical).getInt(offset(physical) + FrameDescriptor.META_LENGTH_OFFSET);
     }
 
-    /** Copies {@code length} payload bytes of the frame at {@code physical} into {@code dst[0..)}. */
-    void copyPayload(int physical, byte[] dst, int length) {
-        ring.get(physical + FRAME_HEADER_LENGTH, dst, 0, length);
+    /** Copies the first {@code length} payload bytes of the frame at {@code physical} into {@code dst[0..)}. */
+    void copyPayload(long physical, byte[] dst, int length) {
+        segment(physical).get(offset(physical) + FRAME_HEADER_LENGTH, dst, 0, length);
     }
 
     /** Writes the header fields except the CRC, which is computed over them and the payload afterwards. */
-    void putFrameHeader(int physical, int length, int type, long seq, long time, int metaLength) {
-        ring.putInt(physical + FrameDescriptor.LENGTH_OFFSET, length);
-        ring.putLong(physical + FrameDescriptor.SEQ_OFFSET, seq);
-        ring.putLong(physical + FrameDescriptor.TIME_OFFSET, time);
-        ring.putInt(physical + FrameDescriptor.TYPE_OFFSET, type);
-        ring.putInt(physical + FrameDescriptor.META_LENGTH_OFFSET, metaLength);
+    void putFrameHeader(long physical, int length, int type, long seq, long time, int metaLength) {
+        MappedByteBuffer segment = segment(physical);
+        int offset = offset(physical);
+        segment.putInt(offset + FrameDescriptor.LENGTH_OFFSET, length);
+        segment.putLong(offset + FrameDescriptor.SEQ_OFFSET, seq);
+        segment.putLong(offset + FrameDescriptor.TIME_OFFSET, time);
+        segment.putInt(offset + FrameDescriptor.TYPE_OFFSET, type);
+        segment.putInt(offset + FrameDescriptor.META_LENGTH_OFFSET, metaLength);
     }
 
-    void putPayload(int physical, int payloadOffset, byte[] src) {
-        ring.put(physical + FRAME_HEADER_LENGTH + payloadOffset, src, 0, src.length);
+    void putPayload(long physical, int payloadOffset, byte[] src) {
+        segment(physical).put(offset(physical) + FRAME_HEADER_LENGTH + payloadOffset, src, 0, src.length);
     }
 
-    /** An independent view of the ring (own position and limit) for bulk operations of one thread. */
-    java.nio.ByteBuffer ringView() {
-        return ring.duplicate();
+    void putFrameCrc(long physical, int crc) {
+        segment(physical).putInt(offset(physical) + FrameDescriptor.CRC_OFFSET, crc);
     }
 
-    void putFrameCrc(int physical, int crc) {
-        ring.putInt(physical + FrameDescriptor.CRC_OFFSET, crc);
+    /**
+     * Views of the ring for bulk operations that take a {@code ByteBuffer} range (CRC32C, the data of an in-place
+     * read): each segment's view is duplicated on first use and then reused, so one instance belongs to one thread.
+     */
+    Views views(boolean readOnly) {
+        return new Views(readOnly);
+    }
+
+    /** Per-thread views of the ring's segments; see {@link #views}. */
+    final class Views {
+        private final ByteBuffer[] views = new ByteBuffer[segments.length];
+        private final boolean readOnly;
+
+        private Views(boolean readOnly) {
+            this.readOnly = readOnly;
+        }
+
+        /** The {@code length} bytes at {@code physical} (inside one segment) as the position and limit of a view. */
+        ByteBuffer range(long physical, int length) {
+            int k = (int) (physical >>> segmentShift);
+            ByteBuffer view = views[k];
+            if (view == null) {
+                view = readOnly ? segments[k].asReadOnlyBuffer() : segments[k].duplicate();
+                views[k] = view.order(ByteOrder.LITTLE_ENDIAN);
+            }
+            int from = offset(physical);
+            view.limit(from + length).position(from);
+            return view;
+        }
     }
 
     // ---- durability ----
 
-    void forceRing(int physical, int length) {
-        ring.force(physical, length);
+    /** msync of the ring bytes in {@code [from, from + length)} (physical, no wrap), segment by segment. */
+    void forceRing(long from, long length) {
+        long end = from + length;
+        while (from < end) {
+            long to = Math.min(end, segmentEnd(from));
+            segment(from).force(offset(from), (int) (to - from));
+            from = to;
+        }
     }
 
     void forceMeta(int offset, int length) {

@@ -131,7 +131,7 @@ class CorruptInputTest {
                 // Get past the magic and version checks so the later header checks are exercised too.
                 ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
                 b.putLong(HeaderDescriptor.MAGIC_OFFSET, HeaderDescriptor.MAGIC);
-                b.putInt(HeaderDescriptor.VERSION_OFFSET, HeaderDescriptor.FORMAT_VERSION);
+                b.putInt(HeaderDescriptor.VERSION_OFFSET, HeaderDescriptor.VERSION_ONE_SEGMENT);
             }
             Path file = Files.write(dir.resolve("random" + round + ".pool"), bytes);
             assertRefused(file, ErrorKind.CORRUPT);

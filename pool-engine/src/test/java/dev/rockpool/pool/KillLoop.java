@@ -42,15 +42,15 @@ final class KillLoop {
     }
 
     /** Returns how many kills left the lock word held by the dead child. */
-    static int runKills(Path dir, PoolOptions options, int kills, int batch, int maxPad, boolean untilHeld,
-                        boolean poolHoldsAcks) throws Exception {
+    static int runKills(Path dir, RingLayout layout, PoolOptions options, int kills, int batch, int maxPad,
+                        boolean untilHeld, boolean poolHoldsAcks) throws Exception {
         Random random = new Random(SEED);
         Path file = dir.resolve("crash.pool");
         int held = 0;
         long maxAcked = 0;
         long checkedUpTo = 0;
         long totalAcks = 0;
-        try (Pool pool = Pool.create(file, options)) {
+        try (Pool pool = layout.create(file, options)) {
             ChildProcess next = startChild(dir, file, 0, batch, maxPad);
             int i = 0;
             for (; i < kills || untilHeld && held == 0 && i < 40; i++) {

@@ -3,8 +3,9 @@ package dev.rockpool.pool;
 import dev.rockpool.pool.testing.ChildProcess;
 import dev.rockpool.pool.testing.ChildWriter;
 import dev.rockpool.pool.testing.TestMessages;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,10 +49,11 @@ class LappedReaderTest {
                            List<Long> overwritten) {
     }
 
-    @Test
-    void lappedReadersNeverSeeCorruptionAndCountTheirGaps() throws Exception {
+    @ParameterizedTest
+    @EnumSource(RingLayout.class)
+    void lappedReadersNeverSeeCorruptionAndCountTheirGaps(RingLayout layout) throws Exception {
         Path file = dir.resolve("lapped.pool");
-        Pool pool = Pool.create(file, PoolOptions.ofSize(PoolOptions.MIN_SIZE));
+        Pool pool = layout.create(file, PoolOptions.ofSize(PoolOptions.MIN_SIZE));
         // seq -> writer * 2^32 + counter, for every append that returned, from the threads and the child's acks.
         Map<Long, Long> written = new ConcurrentHashMap<>();
         AtomicBoolean writing = new AtomicBoolean(true);

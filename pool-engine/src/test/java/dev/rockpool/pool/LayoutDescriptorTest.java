@@ -65,7 +65,7 @@ class LayoutDescriptorTest {
         assertEquals(40, FrameDescriptor.align(33));
         assertEquals(Integer.MAX_VALUE - 7, FrameDescriptor.align(Integer.MAX_VALUE - 8));
         long ring = 1024;
-        // A padding frame must end exactly at the end of the ring.
+        // A padding frame must end exactly at the end of its segment (here the ring).
         assertTrue(FrameDescriptor.isPlausible(64, FrameDescriptor.TYPE_PADDING, 0, 0, ring - 64, ring));
         assertFalse(FrameDescriptor.isPlausible(64, FrameDescriptor.TYPE_PADDING, 0, 0, ring - 72, ring));
         assertFalse(FrameDescriptor.isPlausible(16, FrameDescriptor.TYPE_PADDING, 0, 0, ring - 16, ring));
@@ -89,8 +89,8 @@ class LayoutDescriptorTest {
         for (long seq : new long[] {0, -1, Long.MIN_VALUE, HeaderDescriptor.MAX_SEQ, Long.MAX_VALUE}) {
             assertFalse(FrameDescriptor.isPlausible(37, FrameDescriptor.TYPE_MESSAGE, 3, seq, 0, ring), "" + seq);
         }
-        assertEquals("bad frame header: length=2147483647 at ring offset=8 (a message is 37 bytes to the end of the"
-                + " ring, ringCapacity=1024)", FrameDescriptor.headerProblem(Integer.MAX_VALUE,
+        assertEquals("bad frame header: length=2147483647 at ring offset=8 (a message is 37 bytes to the end of its"
+                + " segment, segment end=1024)", FrameDescriptor.headerProblem(Integer.MAX_VALUE,
                 FrameDescriptor.TYPE_MESSAGE, 3, 1, 8, ring));
         assertEquals("bad frame header: seq=0 (1 to " + (HeaderDescriptor.MAX_SEQ - 1) + ")",
                 FrameDescriptor.headerProblem(37, FrameDescriptor.TYPE_MESSAGE, 3, 0, 0, ring));
@@ -101,9 +101,9 @@ class LayoutDescriptorTest {
 
     @Test
     void indexLayout() {
-        assertEquals(FILE_HEADER_LENGTH, IndexDescriptor.slotOffset(0, 64));
-        assertEquals(FILE_HEADER_LENGTH + 5 * 16, IndexDescriptor.slotOffset(5, 64));
-        assertEquals(FILE_HEADER_LENGTH + 5 * 16, IndexDescriptor.slotOffset(69, 64), "seq 69 collides with seq 5");
+        assertEquals(FILE_HEADER_LENGTH, IndexDescriptor.slotOffset(0, 64, 0));
+        assertEquals(FILE_HEADER_LENGTH + 5 * 16, IndexDescriptor.slotOffset(5, 64, 0));
+        assertEquals(FILE_HEADER_LENGTH + 5 * 16, IndexDescriptor.slotOffset(69, 64, 0), "seq 69 collides with seq 5");
         assertEquals(8192, IndexDescriptor.ringOffset(64), "64 slots = 1 KiB, rounded up to the next page");
         assertEquals(8192, IndexDescriptor.ringOffset(256));
         assertEquals(12288, IndexDescriptor.ringOffset(257));
@@ -128,7 +128,7 @@ class LayoutDescriptorTest {
         }
         ByteBuffer h = readHeader(file);
         assertEquals(HeaderDescriptor.MAGIC, h.getLong(HeaderDescriptor.MAGIC_OFFSET));
-        assertEquals(HeaderDescriptor.FORMAT_VERSION, h.getInt(HeaderDescriptor.VERSION_OFFSET));
+        assertEquals(HeaderDescriptor.VERSION_ONE_SEGMENT, h.getInt(HeaderDescriptor.VERSION_OFFSET));
         assertEquals(FILE_HEADER_LENGTH, h.getInt(HeaderDescriptor.HEADER_LENGTH_OFFSET));
         assertEquals(PoolOptions.MIN_SIZE, h.getLong(HeaderDescriptor.FILE_SIZE_OFFSET));
         assertEquals(FILE_HEADER_LENGTH, h.getLong(HeaderDescriptor.INDEX_OFFSET_OFFSET));
@@ -152,8 +152,8 @@ class LayoutDescriptorTest {
         assertEquals(1, h.getLong(HeaderDescriptor.COUNT_OFFSET));
         assertEquals(1, h.getLong(HeaderDescriptor.LAST_SEQ_OFFSET));
         assertEquals(1, h.getLong(HeaderDescriptor.HEAD_SEQ_OFFSET));
-        assertEquals(1, h.getLong(IndexDescriptor.slotOffset(1, 100) + IndexDescriptor.SEQ_OFFSET));
-        assertEquals(0, h.getLong(IndexDescriptor.slotOffset(1, 100) + IndexDescriptor.POSITION_OFFSET));
+        assertEquals(1, h.getLong(IndexDescriptor.slotOffset(1, 100, 0) + IndexDescriptor.SEQ_OFFSET));
+        assertEquals(0, h.getLong(IndexDescriptor.slotOffset(1, 100, 0) + IndexDescriptor.POSITION_OFFSET));
 
         ByteBuffer frame = read(file, IndexDescriptor.ringOffset(100), 64);
         assertEquals(length, frame.getInt(FrameDescriptor.LENGTH_OFFSET));
@@ -260,7 +260,7 @@ class LayoutDescriptorTest {
     private static ByteBuffer validHeader() {
         ByteBuffer h = ByteBuffer.allocate(FILE_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         h.putLong(HeaderDescriptor.MAGIC_OFFSET, HeaderDescriptor.MAGIC);
-        h.putInt(HeaderDescriptor.VERSION_OFFSET, HeaderDescriptor.FORMAT_VERSION);
+        h.putInt(HeaderDescriptor.VERSION_OFFSET, HeaderDescriptor.VERSION_ONE_SEGMENT);
         h.putInt(HeaderDescriptor.HEADER_LENGTH_OFFSET, FILE_HEADER_LENGTH);
         h.putLong(HeaderDescriptor.FILE_SIZE_OFFSET, PoolOptions.MIN_SIZE);
         h.putLong(HeaderDescriptor.INDEX_OFFSET_OFFSET, FILE_HEADER_LENGTH);

@@ -4,8 +4,9 @@ import dev.rockpool.pool.testing.ChildFollower;
 import dev.rockpool.pool.testing.ChildProcess;
 import dev.rockpool.pool.testing.ChildWriter;
 import dev.rockpool.pool.testing.TestMessages;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,10 +28,11 @@ class MultiProcessTest {
     @TempDir
     Path dir;
 
-    @Test
-    void fourWriterProcessesAndAFollowerProcess() {
+    @ParameterizedTest
+    @EnumSource(RingLayout.class)
+    void fourWriterProcessesAndAFollowerProcess(RingLayout layout) {
         Path file = dir.resolve("multi.pool");
-        try (Pool pool = Pool.create(file, PoolOptions.ofSize(32L << 20))) {
+        try (Pool pool = layout.create(file, PoolOptions.ofSize(32L << 20))) {
             assertTrue(pool.info().ringCapacity() > (long) WRITERS * PER_WRITER * 264,
                     "the largest test frame is 264 bytes");
         }

@@ -554,7 +554,7 @@ class PoolApiTest {
             assertEquals(empty.ringCapacity(), empty.bytesFree());
             assertEquals(0, empty.oldestTimeNanos());
             assertEquals(0, empty.newestTimeNanos());
-            assertEquals(HeaderDescriptor.FORMAT_VERSION, empty.formatVersion());
+            assertEquals(HeaderDescriptor.VERSION_ONE_SEGMENT, empty.formatVersion());
             assertTrue(empty.createdNanos() > 0);
             assertEquals(pool.id(), empty.poolId());
 
@@ -624,8 +624,9 @@ class PoolApiTest {
         assertEquals(64L << 10, PoolOptions.parseSize("64KiB"));
         assertEquals(1L << 30, PoolOptions.parseSize("1G"));
         assertEquals(2L << 30, PoolOptions.parseSize("2g"));
+        assertEquals(1L << 40, PoolOptions.parseSize("1T"));
         assertEquals(65536, PoolOptions.parseSize("65536"));
-        for (String bad : new String[] {"0", "-1", "abc", "", "1T", "99999999999999999999G"}) {
+        for (String bad : new String[] {"0", "-1", "abc", "", "1P", "99999999999999999999G", "9999999999T"}) {
             assertEquals(ErrorKind.USAGE, assertThrows(PoolException.class, () -> PoolOptions.parseSize(bad),
                     bad).kind());
         }

@@ -3,12 +3,16 @@ package dev.rockpool.pool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static dev.rockpool.pool.PoolTesting.MIN_SIZED_FRAME;
 import static dev.rockpool.pool.PoolTesting.assertClean;
@@ -20,7 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The ring's boundaries: every kind of remainder at the physical end, index collisions, a ring-sized message. */
+/**
+ * The ring's boundaries: every kind of remainder at the physical end of the ring or of a segment, index collisions, a
+ * ring-sized message. Most run on both {@link RingLayout}s: in a ring of segments, a segment's end is a boundary like
+ * the ring's end, and the last segment ends where the ring does.
+ */
 class WrapAroundTest {
     @TempDir
     Path dir;
@@ -29,12 +37,24 @@ class WrapAroundTest {
     private Pool pool;
     private long ring;
     private long ringOffset;
+    /** Bytes of a segment: the ring's capacity when it is one segment. */
+    private long segment;
 
     private void create(long indexCapacity) {
+        create(RingLayout.ONE_SEGMENT, indexCapacity);
+    }
+
+    private void create(RingLayout layout, long indexCapacity) {
         file = dir.resolve("w.pool");
-        pool = Pool.create(file, new PoolOptions(PoolOptions.MIN_SIZE, indexCapacity));
+        pool = layout.create(file, new PoolOptions(PoolOptions.MIN_SIZE, indexCapacity));
         ring = pool.info().ringCapacity();
         ringOffset = IndexDescriptor.ringOffset(pool.info().indexCapacity());
+        segment = pool.maxFrameLength();
+    }
+
+    /** The physical end of the segment the tail is in (the ring's end in the last or only segment). */
+    private long boundary() {
+        return Math.min((tail(file) % ring / segment + 1) * segment, ring);
     }
 
     private Cursor follower;
@@ -53,42 +73,55 @@ class WrapAroundTest {
         return seq;
     }
 
-    /** Appends frames until the tail is exactly {@code remainder} bytes before the physical end of the ring. */
-    private void fillTo(long remainder) {
-        long distance = ring - remainder - tail(file) % ring;
+    /**
+     * Appends frames until the tail is exactly {@code remainder} bytes before the physical end of its segment (of the
+     * ring, when it is one segment); returns that end.
+     */
+    private long fillTo(long remainder) {
+        long end = boundary();
+        long distance = end - remainder - tail(file) % ring;
         assertTrue(distance >= MIN_SIZED_FRAME || distance == 0, "distance " + distance);
         while (distance > 0) {
             long size = distance <= 1024 ? distance : distance - 1024 >= MIN_SIZED_FRAME ? 1024 : distance - 512;
             append((int) size);
             distance -= size;
         }
-        assertEquals((ring - remainder) % ring, tail(file) % ring);
+        assertEquals((end - remainder) % ring, tail(file) % ring);
+        return end;
+    }
+
+    static Stream<Arguments> remaindersOnBothLayouts() {
+        return Stream.of(RingLayout.values()).flatMap(layout -> IntStream.of(0, 8, 16, 24, 32, 40, 48, 56, 64, 1000)
+                .mapToObj(remainder -> Arguments.of(layout, remainder)));
     }
 
     /**
-     * For each remainder left at the end of the ring (none: a frame fills it exactly; smaller than a frame header;
-     * exactly a frame header; larger), three laps: fill to that remainder, append a frame that does not fit, and check
-     * where it went, what a follower and get() see, and that the doctor finds the ring clean.
+     * For each remainder left at the end of the ring or a segment (none: a frame fills it exactly; smaller than a
+     * frame header; exactly a frame header; larger), a lap per segment (at least three): fill to that remainder,
+     * append a frame that does not fit, and check where it went, what a follower and get() see, and that the doctor
+     * finds the ring clean.
      */
     @ParameterizedTest
-    @ValueSource(ints = {0, 8, 16, 24, 32, 40, 48, 56, 64, 1000})
-    void wrapWithRemainder(int remainder) {
-        create(0);
+    @MethodSource("remaindersOnBothLayouts")
+    void wrapWithRemainder(RingLayout layout, int remainder) {
+        create(layout, 0);
         try {
             follower = pool.cursor(Start.earliest());
-            for (int lap = 0; lap < 3; lap++) {
-                fillTo(remainder);
+            long laps = Math.max(3, (ring + segment - 1) / segment);
+            for (int lap = 0; lap < laps; lap++) {
+                long end = fillTo(remainder);
                 long before = tail(file);
                 int frame = remainder == 0 ? 512 : remainder + 8 + lap * 8;
                 frame = Math.max(frame, MIN_SIZED_FRAME);
                 long seq = append(frame);
                 long after = tail(file);
                 if (remainder == 0) {
-                    assertEquals(before + frame, after, "the ring ended exactly at a frame end: no filler");
-                    assertEquals(0, (after - frame) % ring);
+                    assertEquals(before + frame, after, "the segment ended exactly at a frame end: no filler");
+                    assertEquals(end % ring, (after - frame) % ring);
                 } else {
                     assertEquals(before + remainder + frame, after, "skipped " + remainder + " bytes at the end");
-                    ByteBuffer filler = PoolTesting.read(file, ringOffset + ring - remainder, remainder);
+                    assertEquals(end % ring, (after - frame) % ring, "the frame starts the next segment");
+                    ByteBuffer filler = PoolTesting.read(file, ringOffset + end - remainder, remainder);
                     if (remainder >= FrameDescriptor.FRAME_HEADER_LENGTH) {
                         assertEquals(remainder, filler.getInt(FrameDescriptor.LENGTH_OFFSET));
                         assertEquals(FrameDescriptor.TYPE_PADDING, filler.getInt(FrameDescriptor.TYPE_OFFSET));
@@ -117,11 +150,19 @@ class WrapAroundTest {
         }
     }
 
-    /** A cursor parked exactly at the end of the ring (or in the remainder) continues at the wrapped frame. */
+    static Stream<Arguments> boundaryRemaindersOnBothLayouts() {
+        return Stream.of(RingLayout.values()).flatMap(layout -> IntStream.of(0, 16, 32, 200)
+                .mapToObj(remainder -> Arguments.of(layout, remainder)));
+    }
+
+    /**
+     * A cursor parked exactly at the end of the ring or a segment (or in the remainder) continues at the wrapped
+     * frame.
+     */
     @ParameterizedTest
-    @ValueSource(ints = {0, 16, 32, 200})
-    void cursorWaitingAtTheBoundaryFollowsTheWrap(int remainder) {
-        create(0);
+    @MethodSource("boundaryRemaindersOnBothLayouts")
+    void cursorWaitingAtTheBoundaryFollowsTheWrap(RingLayout layout, int remainder) {
+        create(layout, 0);
         try {
             fillTo(remainder);
             Cursor atEnd = pool.cursor(Start.latest());
@@ -216,9 +257,10 @@ class WrapAroundTest {
         }
     }
 
-    @Test
-    void indexCollisionsFallBackToAScan() {
-        create(IndexDescriptor.MIN_CAPACITY);
+    @ParameterizedTest
+    @EnumSource(RingLayout.class)
+    void indexCollisionsFallBackToAScan(RingLayout layout) {
+        create(layout, IndexDescriptor.MIN_CAPACITY);
         try {
             assertEquals(64, pool.info().indexCapacity());
             // Far more messages in the ring than slots: most seqs' slots were taken by a later seq.
@@ -250,13 +292,13 @@ class WrapAroundTest {
                 append(200);
             }
             // Point seq 5's slot at seq 3's frame (the slot still claims seq 5), and seq 6's outside the ring.
-            long slot5 = IndexDescriptor.slotOffset(5, 64);
-            long position3 = PoolTesting.headerLong(file, IndexDescriptor.slotOffset(3, 64)
+            long slot5 = IndexDescriptor.slotOffset(5, 64, 0);
+            long position3 = PoolTesting.headerLong(file, IndexDescriptor.slotOffset(3, 64, 0)
                     + IndexDescriptor.POSITION_OFFSET);
             PoolTesting.writeLong(file, slot5 + IndexDescriptor.POSITION_OFFSET, position3);
-            PoolTesting.writeLong(file, IndexDescriptor.slotOffset(6, 64) + IndexDescriptor.POSITION_OFFSET,
+            PoolTesting.writeLong(file, IndexDescriptor.slotOffset(6, 64, 0) + IndexDescriptor.POSITION_OFFSET,
                     ring * 5);
-            PoolTesting.writeLong(file, IndexDescriptor.slotOffset(7, 64) + IndexDescriptor.POSITION_OFFSET, 12);
+            PoolTesting.writeLong(file, IndexDescriptor.slotOffset(7, 64, 0) + IndexDescriptor.POSITION_OFFSET, 12);
             for (long s = 1; s <= 10; s++) {
                 assertEquals(s, sizedSeq(pool.get(s).orElseThrow()), "seq " + s);
             }

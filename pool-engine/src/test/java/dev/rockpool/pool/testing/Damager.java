@@ -54,6 +54,9 @@ public final class Damager {
             return List.of(stateField());
         }
         if (kind < 27) {
+            if (pool.segmented() && random.nextBoolean()) {
+                return List.of(segmentedLayoutField());
+            }
             int field = pick(LAYOUT_FIELDS);
             return List.of(Mutation.putLong(field, interestingLong(PoolFile.getLong(pool.file(), field))));
         }
@@ -70,6 +73,15 @@ public final class Damager {
             return payload();
         }
         return List.of(slot());
+    }
+
+    /** The segment shift or the index stride shift of a pool of format version 2. */
+    private Mutation segmentedLayoutField() {
+        int field = random.nextBoolean() ? HeaderDescriptor.SEGMENT_SHIFT_OFFSET
+                : HeaderDescriptor.INDEX_STRIDE_SHIFT_OFFSET;
+        int[] values = {0, 1, -1, 11, 12, 13, 20, 29, 30, 31, 32, 63, 64, Integer.MAX_VALUE, Integer.MIN_VALUE,
+                PoolFile.getInt(pool.file(), field) + 1, PoolFile.getInt(pool.file(), field) - 1};
+        return Mutation.putInt(field, values[random.nextInt(values.length)]);
     }
 
     private Mutation stateField() {
@@ -139,7 +151,7 @@ public final class Damager {
     private Mutation slot() {
         List<Long> seqs = new ArrayList<>(pool.originals().keySet());
         long seq = seqs.isEmpty() ? 1 + random.nextInt(100) : seqs.get(random.nextInt(seqs.size()));
-        long slot = IndexDescriptor.slotOffset(seq, pool.indexCapacity());
+        long slot = PoolFile.slotOffset(pool.file(), seq);
         if (random.nextBoolean()) {
             long other = seqs.isEmpty() ? 0 : seqs.get(random.nextInt(seqs.size()));
             long[] values = {other, seq + pool.indexCapacity(), -seq, 0, Long.MIN_VALUE, interestingLong(seq)};
@@ -176,8 +188,8 @@ public final class Damager {
     }
 
     private int interestingInt(int original, FuzzPools.Frame frame) {
-        int physical = (int) (frame.offset() - pool.ringOffset());
-        int toEnd = (int) pool.ringCapacity() - physical;
+        long physical = frame.offset() - pool.ringOffset();
+        int toEnd = (int) (pool.segmentEnd(physical) - physical);
         int[] values = {0, 1, -1, 8, 31, 32, 36, 37, 40, Integer.MAX_VALUE, Integer.MAX_VALUE - 7,
                 Integer.MAX_VALUE - 31, Integer.MIN_VALUE, -8, toEnd, toEnd + 1, toEnd - 8, (int) pool.ringCapacity(),
                 original + 1, original - 1, original + 8, original - 8, original * 2, FrameDescriptor.TYPE_MESSAGE,

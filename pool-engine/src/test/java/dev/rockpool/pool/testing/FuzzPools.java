@@ -9,6 +9,7 @@ import dev.rockpool.pool.Message;
 import dev.rockpool.pool.Origin;
 import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolOptions;
+import dev.rockpool.pool.RingLayout;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,11 +28,16 @@ import java.util.Random;
  * The real pools the fuzz tests damage, built through the engine with a fixed recipe each, so that a damage case
  * (offsets into the file) means the same thing in every run: {@code fresh} (a dozen messages of assorted sizes, tags,
  * non-ASCII text and an origin), {@code wrapped} (written past several laps: padding frames, dropped messages, head
- * in the middle of the ring), {@code empty}, and {@code whole-ring} (one message as large as the ring).
+ * in the middle of the ring), {@code empty}, and {@code whole-ring} (one message as large as the ring, then the
+ * largest a pool holds). The {@code segmented-} recipes are the same in a ring of {@link RingLayout#SEGMENTED
+ * segments} (format version 2, with an index stride): padding at segment ends, a frame as large as a segment.
  */
 public final class FuzzPools {
+    /** Prefix of the recipes built in a ring of segments. */
+    public static final String SEGMENTED = "segmented-";
     /** The recipe names. */
-    public static final List<String> RECIPES = List.of("fresh", "wrapped", "empty", "whole-ring");
+    public static final List<String> RECIPES = List.of("fresh", "wrapped", "empty", "whole-ring",
+            SEGMENTED + "fresh", SEGMENTED + "wrapped", SEGMENTED + "whole-ring");
 
     /** A message as it was appended. */
     public record Original(long seq, long timeNanos, byte[] data, List<String> tags, Origin origin) {
@@ -54,7 +60,17 @@ public final class FuzzPools {
      * and its layout.
      */
     public record Built(String recipe, Path file, Map<Long, Original> originals, long fileSize, long ringOffset,
-                        long ringCapacity, long indexCapacity, List<Frame> frames) {
+                        long ringCapacity, long indexCapacity, int segmentShift, List<Frame> frames) {
+        /** True if the ring is in segments (format version 2). */
+        public boolean segmented() {
+            return recipe.startsWith(SEGMENTED);
+        }
+
+        /** The physical offset where the segment holding {@code physical} ends (the ring's end in the last one). */
+        public long segmentEnd(long physical) {
+            return Math.min((physical | ((1L << segmentShift) - 1)) + 1, ringCapacity);
+        }
+
         /** A copy of the pool file at {@code target}, to damage. */
         public Path copyTo(Path target) {
             try {
@@ -87,8 +103,10 @@ public final class FuzzPools {
         Path file = dir.resolve(recipe + ".pool");
         Map<Long, Original> originals = new LinkedHashMap<>();
         Random random = new Random(recipe.hashCode());
-        try (Pool pool = Pool.create(file, PoolOptions.ofSize(PoolOptions.MIN_SIZE))) {
-            switch (recipe) {
+        boolean segmented = recipe.startsWith(SEGMENTED);
+        RingLayout layout = segmented ? RingLayout.SEGMENTED : RingLayout.ONE_SEGMENT;
+        try (Pool pool = layout.create(file, PoolOptions.ofSize(PoolOptions.MIN_SIZE))) {
+            switch (segmented ? recipe.substring(SEGMENTED.length()) : recipe) {
                 case "fresh" -> {
                     for (int i = 0; i < 12; i++) {
                         append(pool, draft(random, i, 20 + random.nextInt(600)), originals);
@@ -96,7 +114,7 @@ public final class FuzzPools {
                 }
                 case "wrapped" -> {
                     long written = 0;
-                    for (int i = 0; written < 3 * pool.maxFrameLength(); i++) {
+                    for (int i = 0; written < 3 * pool.info().ringCapacity(); i++) {
                         Draft d = draft(random, i, 10 + random.nextInt(1500));
                         written += FrameDescriptor.align(FrameDescriptor.FRAME_HEADER_LENGTH + 64 + d.data().length());
                         append(pool, d, originals);
@@ -120,7 +138,8 @@ public final class FuzzPools {
                     PoolFile.getInt(file, offset + FrameDescriptor.META_LENGTH_OFFSET)));
         }
         return new Built(recipe, file, originals, PoolFile.fileSize(file), PoolFile.ringOffset(file),
-                PoolFile.ringCapacity(file), PoolFile.getLong(file, HeaderDescriptor.INDEX_CAPACITY_OFFSET), frames);
+                PoolFile.ringCapacity(file), PoolFile.getLong(file, HeaderDescriptor.INDEX_CAPACITY_OFFSET),
+                PoolFile.segmentShift(file), frames);
     }
 
     private static void append(Pool pool, Draft draft, Map<Long, Original> originals) {

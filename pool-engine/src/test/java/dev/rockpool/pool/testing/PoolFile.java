@@ -74,24 +74,41 @@ public final class PoolFile {
         return getLong(file, HeaderDescriptor.RING_CAPACITY_OFFSET);
     }
 
+    /** The index stride shift: a slot per 2^this seqs (0 in a pool of format version 1). */
+    public static int strideShift(Path file) {
+        return segmented(file) ? getInt(file, HeaderDescriptor.INDEX_STRIDE_SHIFT_OFFSET) : 0;
+    }
+
+    /** The ring's segments are 2^this bytes; a pool of format version 1 has one, the whole ring. */
+    public static int segmentShift(Path file) {
+        return segmented(file) ? getInt(file, HeaderDescriptor.SEGMENT_SHIFT_OFFSET) : HeaderDescriptor.ONE_SEGMENT_SHIFT;
+    }
+
+    private static boolean segmented(Path file) {
+        return getInt(file, HeaderDescriptor.VERSION_OFFSET) == HeaderDescriptor.VERSION_SEGMENTED;
+    }
+
     /** File offset of the index slot of {@code seq}. */
     public static long slotOffset(Path file, long seq) {
-        return IndexDescriptor.slotOffset(seq, getLong(file, HeaderDescriptor.INDEX_CAPACITY_OFFSET));
+        return IndexDescriptor.slotOffset(seq, getLong(file, HeaderDescriptor.INDEX_CAPACITY_OFFSET),
+                strideShift(file));
     }
 
     /**
      * The file offsets of the frames (messages and padding) in {@code [head, tail)} of a healthy pool, in ring order,
-     * found by walking the frame headers as the engine does.
+     * found by walking the frame headers as the engine does (skipping the rest of a segment too small for a frame).
      */
     public static List<Long> frameOffsets(Path file) {
         long ringOffset = ringOffset(file);
         long capacity = ringCapacity(file);
+        long segmentMask = (1L << segmentShift(file)) - 1;
         long tail = getLong(file, HeaderDescriptor.TAIL_OFFSET);
         List<Long> frames = new ArrayList<>();
         for (long position = getLong(file, HeaderDescriptor.HEAD_OFFSET); position < tail; ) {
             long physical = position % capacity;
-            if (capacity - physical < FrameDescriptor.FRAME_HEADER_LENGTH) {
-                position += capacity - physical;
+            long segmentEnd = Math.min((physical | segmentMask) + 1, capacity);
+            if (segmentEnd - physical < FrameDescriptor.FRAME_HEADER_LENGTH) {
+                position += segmentEnd - physical;
                 continue;
             }
             frames.add(ringOffset + physical);
