@@ -89,7 +89,7 @@ final class DoctorCommand implements Callable<Integer> {
             }
             return targets;
         }
-        Path file = dir.pathOf(which.pool.text());
+        Path file = dir.pathOf(which.pool.local("doctor").text());
         if (!Files.exists(file)) {
             throw Hints.missingPool(new PoolException(ErrorKind.NOT_FOUND, "pool not found: " + file, file),
                     which.pool);

@@ -104,6 +104,9 @@ final class FeedCommand implements Callable<Integer> {
                     + "notice and go on (exit 10 when any was skipped) (default: ${DEFAULT-VALUE}).")
     BadDraftPolicy errors;
 
+    @Mixin
+    Options.Remote remote;
+
     private Output out;
     private byte[] tagsJson;
     private long lastReceiptTime = Long.MIN_VALUE;
@@ -119,24 +122,95 @@ final class FeedCommand implements Callable<Integer> {
             throw new PoolException(ErrorKind.USAGE, "no input: give DATA, -f FILE, or pipe JSON into stdin",
                     null, null, null, "e.g. rockpool feed " + target.pool + " '{\"msg\":\"hello\"}'", null);
         }
+        remote.check(target.pool.remote());
         out = Output.discardingWhenClosed(io.out());
         tagsJson = JsonData.MAPPER.writeValueAsBytes(tags);
         if (data != null) {
             return feedOne();
         }
         // The pool first: a corrupt pool is Corrupt whatever is wrong with the input.
-        try (Pool pool = openOrCreate(); InputStream in = openInput(io)) {
+        try (Target pool = openOrCreate(); InputStream in = openInput(io)) {
             return stream(io, pool, in);
         }
     }
 
     /**
+     * Where the messages go: a local pool, or a remote one ({@link Remote}). A local pool refuses a message too large
+     * for it within its batch (the others go in); a remote batch is all or nothing, so {@link #check} refuses such a
+     * message before it joins a batch.
+     */
+    interface Target extends AutoCloseable {
+        /** The pool's ring: the most one message may take. */
+        long ringCapacity();
+
+        /** The pool's file, for errors; null for a remote pool. */
+        Path path();
+
+        /** The most data bytes to send in one batch. */
+        long maxBatchBytes();
+
+        /** Throws the Usage error an append of {@code draft} would meet before the batch is sent, if any. */
+        void check(Draft draft);
+
+        AppendResult append(Draft draft, Durability durability);
+
+        /** Appends a batch; returns the receipts in order and adds each draft refused to {@code refused}. */
+        List<AppendResult> appendBatch(List<Draft> drafts, Durability durability, BadDraftPolicy policy,
+                                       List<BatchResult.Rejection> refused);
+
+        @Override
+        void close();
+    }
+
+    /** A pool file of this host. */
+    private record LocalTarget(Pool pool) implements Target {
+        @Override
+        public long ringCapacity() {
+            return pool.maxFrameLength();
+        }
+
+        @Override
+        public Path path() {
+            return pool.path();
+        }
+
+        @Override
+        public long maxBatchBytes() {
+            return MAX_BATCH_BYTES;
+        }
+
+        @Override
+        public void check(Draft draft) {
+            // The engine checks each message within the batch.
+        }
+
+        @Override
+        public AppendResult append(Draft draft, Durability durability) {
+            return pool.append(draft, durability);
+        }
+
+        @Override
+        public List<AppendResult> appendBatch(List<Draft> drafts, Durability durability, BadDraftPolicy policy,
+                                              List<BatchResult.Rejection> refused) {
+            BatchResult result = pool.appendBatch(drafts, durability, policy);
+            refused.addAll(result.rejections());
+            return result.receipts();
+        }
+
+        @Override
+        public void close() {
+            pool.close();
+        }
+    }
+
+    /**
      * Appends DATA. The pool is opened first (a corrupt pool is Corrupt whatever DATA holds); one that
-     * {@code --create} would make is made only once DATA parsed, so bad input changes nothing.
+     * {@code --create} would make is made only once DATA parsed, so bad input changes nothing (a remote pool with
+     * {@code --create}: opened or made once DATA parsed, one request fewer).
      */
     private int feedOne() {
-        Path file = root.directory().pathOf(target.pool.text());
-        Pool pool = create != null && !Files.exists(file) ? null : root.open(target.pool);
+        Target pool = create != null && (target.pool.remote()
+                || !Files.exists(root.directory().pathOf(target.pool.text()))) ? null : open();
         try {
             byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
             JsonData json = parseRecord(bytes, 0, bytes.length, 1, 1);
@@ -145,7 +219,9 @@ final class FeedCommand implements Callable<Integer> {
             }
             AppendResult r;
             try {
-                r = pool.append(Draft.of(json, tags), durability);
+                Draft draft = Draft.of(json, tags);
+                pool.check(draft);
+                r = pool.append(draft, durability);
             } catch (PoolException e) {
                 throw e.kind() == ErrorKind.USAGE ? new RecordException(e, 1, 1) : e;
             }
@@ -159,12 +235,17 @@ final class FeedCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Pool openOrCreate() {
+    private Target open() {
+        return target.pool.remote() ? Remote.feedTarget(target.pool, remote, 0) : new LocalTarget(root.open(target.pool));
+    }
+
+    private Target openOrCreate() {
         if (create == null) {
-            return root.open(target.pool);
+            return open();
         }
         long size = create.size == null ? PoolOptions.DEFAULT_SIZE : create.size;
-        return root.directory().openOrCreate(target.pool.text(), PoolOptions.ofSize(size));
+        return target.pool.remote() ? Remote.feedTarget(target.pool, remote, size)
+                : new LocalTarget(root.directory().openOrCreate(target.pool.text(), PoolOptions.ofSize(size)));
     }
 
     private InputStream openInput(Io io) {
@@ -183,16 +264,17 @@ final class FeedCommand implements Callable<Integer> {
         }
     }
 
-    private int stream(Io io, Pool pool, InputStream in) throws IOException {
-        long maxFrame = pool.maxFrameLength();
+    private int stream(Io io, Target pool, InputStream in) throws IOException {
+        long maxFrame = pool.ringCapacity();
         // The reader buffers one record at most; past the pool's limit (or a quarter of the heap) it only counts.
         int maxRecord = (int) Math.min(Math.min(maxFrame, Integer.MAX_VALUE - 16),
                 Math.max(1 << 20, Runtime.getRuntime().maxMemory() / 4));
-        long maxBatchBytes = Math.max(1, Math.min(MAX_BATCH_BYTES, maxFrame / 4));
+        long maxBatchBytes = Math.max(1, Math.min(pool.maxBatchBytes(), maxFrame / 4));
         Batch batch = new Batch(pool, io);
         RecordReader reader = new RecordReader(in, maxRecord, batch::flush);
         while (reader.next()) {
             JsonData json;
+            Draft draft;
             try {
                 if (reader.oversized()) {
                     throw new RecordException(tooLarge(pool, reader.oversizedLength(), maxRecord),
@@ -200,12 +282,15 @@ final class FeedCommand implements Callable<Integer> {
                 }
                 json = parseRecord(reader.array(), reader.start(), reader.length(), reader.recordNumber(),
                         reader.recordLine());
-            } catch (RecordException e) {
+                draft = Draft.of(json, tags);
+                pool.check(draft);
+            } catch (PoolException e) {
                 batch.flush();
-                batch.refused(e);
+                batch.refused(e instanceof RecordException ? (RecordException) e
+                        : new RecordException(e, reader.recordNumber(), reader.recordLine()));
                 continue;
             }
-            batch.add(Draft.of(json, tags), reader.recordNumber(), reader.recordLine(), json.length());
+            batch.add(draft, reader.recordNumber(), reader.recordLine(), json.length());
             if (batch.size() >= MAX_BATCH || batch.bytes >= maxBatchBytes) {
                 batch.flush();
             }
@@ -216,16 +301,17 @@ final class FeedCommand implements Callable<Integer> {
 
     /** Messages parsed but not yet appended, with where each came from, and what the feed did so far. */
     private final class Batch {
-        private final Pool pool;
+        private final Target pool;
         private final Io io;
         private final List<Draft> drafts = new ArrayList<>(MAX_BATCH);
+        private final List<BatchResult.Rejection> rejections = new ArrayList<>();
         private long[] records = new long[MAX_BATCH];
         private long[] lines = new long[MAX_BATCH];
         long bytes;
         private long appended;
         private long skipped;
 
-        Batch(Pool pool, Io io) {
+        Batch(Target pool, Io io) {
             this.pool = pool;
             this.io = io;
         }
@@ -252,12 +338,11 @@ final class FeedCommand implements Callable<Integer> {
          */
         void flush() {
             if (!drafts.isEmpty()) {
-                BatchResult result = pool.appendBatch(drafts, durability, errors);
-                for (AppendResult r : result.receipts()) {
+                rejections.clear();
+                for (AppendResult r : pool.appendBatch(drafts, durability, errors, rejections)) {
                     receipt(r);
                     appended++;
                 }
-                List<BatchResult.Rejection> rejections = result.rejections();
                 drafts.clear();
                 bytes = 0;
                 for (BatchResult.Rejection r : rejections) {
@@ -306,14 +391,14 @@ final class FeedCommand implements Callable<Integer> {
     }
 
     /** A record the reader did not even keep: longer than the pool holds, or than this process buffers. */
-    private static PoolException tooLarge(Pool pool, long length, int maxRecord) {
-        if (maxRecord < pool.maxFrameLength()) {
+    private static PoolException tooLarge(Target pool, long length, int maxRecord) {
+        if (maxRecord < pool.ringCapacity()) {
             return new PoolException(ErrorKind.USAGE, "message too large: " + length + " bytes of input; this process"
                     + " buffers at most " + maxRecord + " bytes per record (a quarter of its heap)", pool.path(), null,
                     null, "give the JVM more heap, e.g. JAVA_OPTS=-Xmx1g", null);
         }
         return new PoolException(ErrorKind.USAGE, "message too large: " + length + " bytes of input; this pool holds"
-                + " at most " + pool.maxFrameLength() + " bytes per message", pool.path(), null, null,
+                + " at most " + pool.ringCapacity() + " bytes per message", pool.path(), null, null,
                 Hints.LARGER_POOL, null);
     }
 

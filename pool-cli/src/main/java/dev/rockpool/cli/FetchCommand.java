@@ -26,9 +26,18 @@ final class FetchCommand implements Callable<Integer> {
     @Mixin
     Options.MessageFormat format;
 
+    @Mixin
+    Options.Remote remote;
+
     @Override
     public Integer call() {
+        remote.check(target.pool.remote());
         MessageOutput output = new MessageOutput(root.io(), format);
+        if (target.pool.remote()) {
+            output.write(Remote.fetch(target.pool, remote, seq));
+            output.flush();
+            return 0;
+        }
         // The pool first: a corrupt pool is Corrupt whatever the seq.
         try (Pool pool = root.open(target.pool)) {
             if (seq < 1) {

@@ -115,6 +115,9 @@ final class FollowCommand implements Callable<Integer> {
             description = "Exit 124 when D (e.g. 500ms, 10s, 5m) passes without a message printed.")
     Duration timeout;
 
+    @Mixin
+    Options.Remote remote;
+
     private Cursor cursor;
     private MessageFilter filter;
     private MessageOutput output;
@@ -125,20 +128,12 @@ final class FollowCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Io io = root.io();
+        remote.check(target.pool.remote());
         output = new MessageOutput(io, format);
         drops = new DropNotices(io, target.pool.text(), quietDrops);
-        // The pool first: a corrupt pool is Corrupt whatever is wrong with the filters.
-        try (Pool pool = root.open(target.pool)) {
-            filter = MessageFilter.of(tags, wheres);
-            try (Cursor c = pool.cursor(start(), onGap, drops).waitStrategy(WaitStrategy.backoff(MAX_PARK_NANOS))) {
-                cursor = c;
-                int exit = run();
-                if (exit == Rockpool.EXIT_TIMEOUT && io.stderrTerminal()) {
-                    io.notice("timeout", "follow", target.pool.text(), "no message printed for "
-                            + describe(timeout) + " (--timeout): exit " + exit, Map.of());
-                }
-                return exit;
-            }
+        int exit;
+        try {
+            exit = target.pool.remote() ? Remote.follow(this, output) : followLocal();
         } catch (RuntimeException e) {
             // What was printed before a RetentionGap (or any failure) still reaches the reader: whole messages only,
             // as MessageOutput writes nothing of a message it could not render in full.
@@ -146,9 +141,26 @@ final class FollowCommand implements Callable<Integer> {
             drops.flush(true);
             throw e;
         }
+        if (exit == Rockpool.EXIT_TIMEOUT && io.stderrTerminal()) {
+            io.notice("timeout", "follow", target.pool.text(), "no message printed for " + describe(timeout)
+                    + " (--timeout): exit " + exit, Map.of());
+        }
+        return exit;
     }
 
-    private boolean follows() {
+    private int followLocal() throws InterruptedException {
+        // The pool first: a corrupt pool is Corrupt whatever is wrong with the filters.
+        try (Pool pool = root.open(target.pool)) {
+            filter = MessageFilter.of(tags, wheres);
+            try (Cursor c = pool.cursor(start(), onGap, drops).waitStrategy(WaitStrategy.backoff(MAX_PARK_NANOS))) {
+                cursor = c;
+                return run();
+            }
+        }
+    }
+
+    /** Whether it waits for more at the end of what is there. */
+    boolean follows() {
         return !noFollow && replay == null;
     }
 
@@ -245,13 +257,13 @@ final class FollowCommand implements Callable<Integer> {
     }
 
     /** {@code 10s}, {@code 1500ms}: a duration as --timeout takes it. */
-    private static String describe(Duration d) {
+    static String describe(Duration d) {
         long millis = d.toMillis();
         return millis % 1000 == 0 ? millis / 1000 + "s" : millis > 0 ? millis + "ms" : d.toNanos() + "ns";
     }
 
     /** With {@code --replay SPEED}: waits the original gap between two messages divided by SPEED. */
-    private void pace(long previousTime, long time) throws InterruptedException {
+    void pace(long previousTime, long time) throws InterruptedException {
         if (replay != null && replay > 0 && previousTime != Long.MIN_VALUE && time > previousTime) {
             output.flush();
             TimeUnit.NANOSECONDS.sleep((long) ((time - previousTime) / replay));

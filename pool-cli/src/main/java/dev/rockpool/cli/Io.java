@@ -1,18 +1,23 @@
 package dev.rockpool.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rockpool.filter.ErrorJson;
 import dev.rockpool.filter.TimeFormat;
 import dev.rockpool.pool.JsonData;
 import dev.rockpool.pool.PoolException;
 
+import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -90,26 +95,6 @@ public final class Io {
      * {@code {"error":{"kind","message","hint","path","seq","offset",...}}} with absent fields omitted.
      */
     public void error(PoolException e, String hint) {
-        ObjectNode error = JsonNodeFactory.instance.objectNode();
-        error.put("kind", e.kind().label());
-        error.put("message", String.valueOf(e.getMessage()));
-        if (hint != null) {
-            error.put("hint", hint);
-        }
-        if (e.path() != null) {
-            error.put("path", e.path().toString());
-        }
-        if (e.seq() != null) {
-            error.put("seq", e.seq());
-        }
-        if (e.offset() != null) {
-            error.put("offset", e.offset());
-        }
-        if (e instanceof RecordException) {
-            RecordException r = (RecordException) e;
-            error.put("record", r.record());
-            error.put("line", r.line());
-        }
         if (stderrTerminal) {
             StringBuilder b = new StringBuilder("rockpool: ").append(e.kind().label()).append(": ")
                     .append(e.getMessage());
@@ -117,27 +102,40 @@ public final class Io {
                 b.append(" (hint: ").append(hint).append(')');
             }
             writeErr(b.append('\n').toString());
-        } else {
-            ObjectNode root = JsonNodeFactory.instance.objectNode();
-            root.set("error", error);
-            writeErr(root + "\n");
+            return;
         }
+        Map<String, Long> more = new LinkedHashMap<>();
+        if (e instanceof RecordException) {
+            RecordException r = (RecordException) e;
+            more.put("record", r.record());
+            more.put("line", r.line());
+        }
+        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = JsonData.MAPPER.getFactory().createGenerator(line)) {
+            ErrorJson.write(g, e, hint, more);
+        } catch (IOException x) {
+            throw new UncheckedIOException(x);
+        }
+        writeErr(line.toString(StandardCharsets.UTF_8) + "\n");
     }
 
     /**
      * Reports a notice (not an error: it never changes the exit code) in plasmite's shape:
-     * {@code {"notice":{"kind","time","cmd","pool","message","details":{...}}}}; one human line on a terminal.
+     * {@code {"notice":{"kind","time","cmd","pool","message","details":{...}}}}; one human line on a terminal. A
+     * notice about no one pool ({@code serve}'s) has a null {@code pool}, and no such field.
      */
     public void notice(String kind, String cmd, String pool, String message, Map<String, Object> details) {
         if (stderrTerminal) {
-            writeErr("rockpool: " + cmd + " " + pool + ": " + message + "\n");
+            writeErr("rockpool: " + cmd + (pool == null ? "" : " " + pool) + ": " + message + "\n");
             return;
         }
         ObjectNode notice = JsonNodeFactory.instance.objectNode();
         notice.put("kind", kind);
         notice.put("time", TimeFormat.format(TimeFormat.nowNanos()));
         notice.put("cmd", cmd);
-        notice.put("pool", pool);
+        if (pool != null) {
+            notice.put("pool", pool);
+        }
         notice.put("message", message);
         notice.set("details", JsonData.MAPPER.valueToTree(details));
         ObjectNode root = JsonNodeFactory.instance.objectNode();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rockpool.filter.PoolInfoJson;
 import dev.rockpool.filter.TimeFormat;
 import dev.rockpool.pool.ErrorKind;
 import dev.rockpool.pool.JsonData;
@@ -65,66 +66,100 @@ final class PoolCommand implements Callable<Integer> {
         @Mixin
         Options.Json output;
 
+        @Mixin
+        Options.Remote remote;
+
         @Override
         public Integer call() {
             Rockpool root = parent.root;
             PoolOptions options = new PoolOptions(size, indexCapacity == null ? 0 : indexCapacity);
             PoolDirectory dir = root.directory();
-            return eachName(root, PoolRef.all(names), output.json, "pools", name -> {
-                try (Pool pool = dir.create(name.text(), options)) {
-                    PoolInfo info = pool.info();
-                    return new Done(infoJson(name.text(), info),
-                            "created " + name + " (" + human(info.fileSize()) + ") at " + info.path());
+            return eachName(root, PoolRef.all(names), remote, output.json, "pools", name -> {
+                PoolInfo info;
+                if (name.remote()) {
+                    info = Remote.create(name, remote, size, options.indexCapacity());
+                } else {
+                    try (Pool pool = dir.create(name.text(), options)) {
+                        info = pool.info();
+                    }
                 }
+                return new Done(infoJson(name, info),
+                        "created " + name + " (" + human(info.fileSize()) + ") at " + info.path());
             });
         }
     }
 
-    /** {@code pool list [--json]}. */
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the pools of the directory.")
+    /** {@code pool list [SERVER] [--json]}. */
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List the pools of the directory, or of a server.")
     static final class ListPools implements Callable<Integer> {
         @ParentCommand
         PoolCommand parent;
 
+        @Parameters(index = "0", arity = "0..1", paramLabel = "SERVER",
+                description = "A server, http(s)://host:port: list its pools instead.")
+        String server;
+
         @Mixin
         Options.Json output;
 
+        @Mixin
+        Options.Remote remote;
+
+        private Output out;
+        private final ArrayNode pools = JsonNodeFactory.instance.arrayNode();
+
         @Override
         public Integer call() {
-            boolean json = output.json;
             Rockpool root = parent.root;
-            PoolDirectory dir = root.directory();
-            Output out = new Output(root.io().out());
-            ArrayNode pools = JsonNodeFactory.instance.arrayNode();
-            if (!json) {
+            if (server != null && !PoolRef.isUrl(server)) {
+                throw new PoolException(ErrorKind.USAGE, "'" + server + "' is not a server: expected "
+                        + "http(s)://host:port");
+            }
+            remote.check(server != null);
+            out = new Output(root.io().out());
+            if (!output.json) {
                 out.line(String.format(Locale.ROOT, "%-24s %10s %10s %12s %12s  %s", "NAME", "SIZE", "MESSAGES",
                         "OLDEST", "NEWEST", "NEWEST TIME"));
             }
-            for (Path file : dir.list()) {
-                String name = PoolDirectory.nameOf(file);
-                try (Pool pool = Pool.open(file)) {
-                    PoolInfo info = pool.info();
-                    pools.add(infoJson(name, info));
-                    if (!json) {
-                        out.line(String.format(Locale.ROOT, "%-24s %10s %10d %12d %12d  %s", name,
-                                human(info.fileSize()), info.messageCount(), info.oldestSeq(), info.newestSeq(),
-                                info.messageCount() == 0 ? "-" : TimeFormat.format(info.newestTimeNanos())));
-                    }
-                } catch (PoolException e) {
-                    // An unreadable pool is listed with its error instead of failing the whole listing.
-                    ObjectNode entry = pools.addObject().put("name", name).put("path", file.toString());
-                    entry.putObject("error").put("kind", e.kind().label()).put("message", e.getMessage());
-                    if (!json) {
-                        out.line(String.format(Locale.ROOT, "%-24s %s: %s", name, e.kind().label(),
-                                e.getMessage()));
+            if (server != null) {
+                Remote.list(server, remote, (name, info, error) -> show(name, null, info, error));
+            } else {
+                for (Path file : root.directory().list()) {
+                    String name = PoolDirectory.nameOf(file);
+                    try (Pool pool = Pool.open(file)) {
+                        show(name, file, pool.info(), null);
+                    } catch (PoolException e) {
+                        show(name, file, null, e);
                     }
                 }
             }
-            if (json) {
+            if (output.json) {
                 out.line(render(root.io(), wrap("pools", pools)));
             }
             out.flush();
             return 0;
+        }
+
+        /** One pool's line and entry; an unreadable pool is listed with its error instead of failing the listing. */
+        private void show(String name, Path file, PoolInfo info, PoolException error) {
+            if (error == null) {
+                pools.add(PoolInfoJson.of(name, info, TimeFormat.nowNanos()));
+                if (!output.json) {
+                    out.line(String.format(Locale.ROOT, "%-24s %10s %10d %12d %12d  %s", name,
+                            human(info.fileSize()), info.messageCount(), info.oldestSeq(), info.newestSeq(),
+                            info.messageCount() == 0 ? "-" : TimeFormat.format(info.newestTimeNanos())));
+                }
+                return;
+            }
+            ObjectNode entry = pools.addObject().put("name", name);
+            if (file != null) {
+                entry.put("path", file.toString());
+            }
+            entry.putObject("error").put("kind", error.kind().label()).put("message", error.getMessage());
+            if (!output.json) {
+                out.line(String.format(Locale.ROOT, "%-24s %s: %s", name, error.kind().label(), error.getMessage()));
+            }
         }
     }
 
@@ -141,28 +176,37 @@ final class PoolCommand implements Callable<Integer> {
         @Mixin
         Options.Json output;
 
+        @Mixin
+        Options.Remote remote;
+
         @Override
         public Integer call() {
             Rockpool root = parent.root;
+            remote.check(name.remote());
             Output out = new Output(root.io().out());
-            try (Pool pool = root.open(name)) {
-                PoolInfo info = pool.info();
-                if (output.json) {
-                    out.line(render(root.io(), infoJson(name.text(), info)));
-                } else {
-                    out.line("Pool: " + name);
-                    out.line("Path: " + info.path());
-                    out.line("Id: " + info.poolId() + " (format version " + info.formatVersion() + ")");
-                    out.line("Size: " + info.fileSize() + " bytes (" + human(info.fileSize()) + "; ring "
-                            + info.ringCapacity() + " bytes, index " + info.indexCapacity() + " slots)");
-                    out.line("Bounds: oldest=" + info.oldestSeq() + " newest=" + info.newestSeq() + " count="
-                            + info.messageCount() + " next=" + info.nextSeq());
-                    out.line(String.format(Locale.ROOT, "Utilization: used=%dB free=%dB (%.2f%%)",
-                            info.bytesUsed(), info.bytesFree(), percent(info)));
-                    out.line("Times: oldest=" + time(info.oldestTimeNanos(), info.messageCount()) + " newest="
-                            + time(info.newestTimeNanos(), info.messageCount()) + " created="
-                            + TimeFormat.format(info.createdNanos()));
+            PoolInfo info;
+            if (name.remote()) {
+                info = Remote.info(name, remote);
+            } else {
+                try (Pool pool = root.open(name)) {
+                    info = pool.info();
                 }
+            }
+            if (output.json) {
+                out.line(render(root.io(), infoJson(name, info)));
+            } else {
+                out.line("Pool: " + name);
+                out.line("Path: " + info.path());
+                out.line("Id: " + info.poolId() + " (format version " + info.formatVersion() + ")");
+                out.line("Size: " + info.fileSize() + " bytes (" + human(info.fileSize()) + "; ring "
+                        + info.ringCapacity() + " bytes, index " + info.indexCapacity() + " slots)");
+                out.line("Bounds: oldest=" + info.oldestSeq() + " newest=" + info.newestSeq() + " count="
+                        + info.messageCount() + " next=" + info.nextSeq());
+                out.line(String.format(Locale.ROOT, "Utilization: used=%dB free=%dB (%.2f%%)",
+                        info.bytesUsed(), info.bytesFree(), percent(info)));
+                out.line("Times: oldest=" + time(info.oldestTimeNanos(), info.messageCount()) + " newest="
+                        + time(info.newestTimeNanos(), info.messageCount()) + " created="
+                        + TimeFormat.format(info.createdNanos()));
             }
             out.flush();
             return 0;
@@ -186,15 +230,22 @@ final class PoolCommand implements Callable<Integer> {
         @Mixin
         Options.Json output;
 
+        @Mixin
+        Options.Remote remote;
+
         @Override
         public Integer call() {
             Rockpool root = parent.root;
             PoolDirectory dir = root.directory();
-            return eachName(root, PoolRef.all(names), output.json, "deleted", name -> {
+            return eachName(root, PoolRef.all(names), remote, output.json, "deleted", name -> {
+                ObjectNode entry = JsonNodeFactory.instance.objectNode().put("name", name.text());
+                if (name.remote()) {
+                    Remote.delete(name, remote);
+                    return new Done(entry, "deleted " + name);
+                }
                 Path file = dir.pathOf(name.text());
                 dir.delete(name.text());
-                ObjectNode entry = JsonNodeFactory.instance.objectNode().put("name", name.text())
-                        .put("path", file.toString());
+                entry.put("path", file.toString());
                 return new Done(entry, "deleted " + name + " (" + file + ")");
             });
         }
@@ -210,8 +261,9 @@ final class PoolCommand implements Callable<Integer> {
      * Runs {@code action} for each name and goes on after a failure, as rm and mkdir do: each failure is reported, the
      * first sets the exit code. Prints a line of text per name done, or with {@code json} one {@code {"FIELD":[...]}}.
      */
-    private static int eachName(Rockpool root, List<PoolRef> names, boolean json, String field,
-                                Function<PoolRef, Done> action) {
+    private static int eachName(Rockpool root, List<PoolRef> names, Options.Remote remote, boolean json,
+                                String field, Function<PoolRef, Done> action) {
+        remote.check(names.stream().anyMatch(PoolRef::remote));
         Output out = new Output(root.io().out());
         ArrayNode entries = JsonNodeFactory.instance.arrayNode();
         PoolException first = null;
@@ -234,35 +286,12 @@ final class PoolCommand implements Callable<Integer> {
         return first == null ? 0 : first.kind().exitCode();
     }
 
-    /** The JSON description of a pool (snake_case field names, as plasmite's {@code pool info --json}). */
-    static ObjectNode infoJson(String name, PoolInfo info) {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("name", name);
-        o.put("path", info.path().toString());
-        o.put("pool_id", info.poolId());
-        o.put("format_version", info.formatVersion());
-        o.put("file_size", info.fileSize());
-        o.put("ring_size", info.ringCapacity());
-        o.put("index_capacity", info.indexCapacity());
-        ObjectNode bounds = o.putObject("bounds");
-        if (info.messageCount() > 0) {
-            bounds.put("oldest", info.oldestSeq());
-            bounds.put("newest", info.newestSeq());
-        }
-        o.put("next_seq", info.nextSeq());
-        o.put("message_count", info.messageCount());
-        o.put("used_bytes", info.bytesUsed());
-        o.put("free_bytes", info.bytesFree());
-        o.put("used_percent", Math.round(percent(info) * 100) / 100.0);
-        if (info.messageCount() > 0) {
-            o.put("oldest_time", TimeFormat.format(info.oldestTimeNanos()));
-            o.put("newest_time", TimeFormat.format(info.newestTimeNanos()));
-        } else {
-            o.putNull("oldest_time");
-            o.putNull("newest_time");
-        }
-        o.put("created", TimeFormat.format(info.createdNanos()));
-        return o;
+    /**
+     * The JSON description of a pool ({@link PoolInfoJson}: plasmite's fields and ours), named as given for a local
+     * pool and by its name on the server for a remote one.
+     */
+    static ObjectNode infoJson(PoolRef ref, PoolInfo info) {
+        return PoolInfoJson.of(ref.remote() ? ref.name() : ref.text(), info, TimeFormat.nowNanos());
     }
 
     private static double percent(PoolInfo info) {

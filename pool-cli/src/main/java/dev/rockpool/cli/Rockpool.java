@@ -35,7 +35,8 @@ import java.util.function.Supplier;
  */
 @Command(name = "rockpool", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        description = "Bounded local pools of JSON messages: feed, follow, fetch, filter and replay them.",
+        description = {"Bounded local pools of JSON messages: feed, follow, fetch, filter and replay them.",
+                "Pools of a `rockpool serve` too: name them http(s)://host:port/POOL."},
         footer = {"", "Pool directory: --dir, else $ROCKPOOL_DIR, else ~/.rockpool/pools.",
                 "Exit codes: 0 ok, 1 Internal, 2 Usage, 3 NotFound, 4 AlreadyExists, 5 Busy,",
                 "6 Permission, 7 Corrupt, 8 Io, 9 RetentionGap, 10 feed --errors skip skipped",
@@ -58,6 +59,9 @@ public final class Rockpool implements Callable<Integer> {
         COMMANDS.put("follow", FollowCommand::new);
         COMMANDS.put("fetch", FetchCommand::new);
         COMMANDS.put("doctor", DoctorCommand::new);
+        // A lambda, not a constructor reference (which loads its class when this map is made): the server's command
+        // is loaded only when it is named.
+        COMMANDS.put("serve", () -> new ServeCommand());
         COMMANDS.put("version", VersionCommand::new);
         COMMANDS.put("completion", CompletionCommand::new);
     }
@@ -89,7 +93,7 @@ public final class Rockpool implements Callable<Integer> {
         try {
             return directory().open(ref.text());
         } catch (PoolException e) {
-            throw e.kind() == ErrorKind.NOT_FOUND && e.seq() == null ? Hints.missingPool(e, ref) : e;
+            throw Hints.forPool(e, ref);
         }
     }
 

@@ -183,7 +183,7 @@ class RemoteClientTest {
         RemoteClient c = RemoteClient.builder("http://127.0.0.1:9").build();
         PoolException e = assertThrows(PoolException.class, () -> c.info("p"));
         assertEquals(ErrorKind.IO, e.kind());
-        assertTrue(e.getMessage().startsWith("cannot reach http://127.0.0.1:9/"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("cannot reach http://127.0.0.1:9: "), e.getMessage());
         assertEquals(ErrorKind.USAGE, assertThrows(PoolException.class,
                 () -> RemoteClient.builder("http://host:1/pools/x")).kind());
     }

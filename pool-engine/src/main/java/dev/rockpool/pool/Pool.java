@@ -331,11 +331,23 @@ public final class Pool implements AutoCloseable {
     /** The encoded meta of a draft, after checking that the whole message fits in the ring. */
     private byte[] encodeChecked(Draft draft) {
         byte[] meta = MetaCodec.encode(draft.tags(), draft.origin());
-        long frameLength = (long) FRAME_HEADER_LENGTH + meta.length + draft.data().length();
-        if (frameLength > map.ringCapacity || FrameDescriptor.align((int) frameLength) > map.ringCapacity) {
-            throw new MessageTooLargeException(path, frameLength, map.ringCapacity);
-        }
+        checkFrame(path, (long) FRAME_HEADER_LENGTH + meta.length + draft.data().length(), map.ringCapacity);
         return meta;
+    }
+
+    /**
+     * Throws what an append of {@code draft} would throw for its size (MessageTooLarge, a Usage error) unless it fits a
+     * ring of {@code ringCapacity} bytes: a pool's {@link PoolInfo#ringCapacity()}, also of a pool known only remotely.
+     */
+    public static void checkFits(Draft draft, long ringCapacity, Path path) {
+        checkFrame(path, (long) FRAME_HEADER_LENGTH + MetaCodec.encode(draft.tags(), draft.origin()).length
+                + draft.data().length(), ringCapacity);
+    }
+
+    private static void checkFrame(Path path, long frameLength, long ringCapacity) {
+        if (frameLength > ringCapacity || FrameDescriptor.align((int) frameLength) > ringCapacity) {
+            throw new MessageTooLargeException(path, frameLength, ringCapacity);
+        }
     }
 
     /** msync of the ring bytes in {@code [from, to)} and of their index slots, before the tail publishes them. */
