@@ -182,18 +182,8 @@ final class Remote {
         }
     }
 
-    /** A remote pool fed through one client. */
-    private static final class Target implements FeedCommand.Target {
-        private final RemoteClient client;
-        private final String pool;
-        private final PoolInfo info;
-
-        Target(RemoteClient client, String pool, PoolInfo info) {
-            this.client = client;
-            this.pool = pool;
-            this.info = info;
-        }
-
+    /** A remote pool fed through one client; {@code info} is null when the server does not show it. */
+    private record Target(RemoteClient client, String pool, PoolInfo info) implements FeedCommand.Target {
         @Override
         public long ringCapacity() {
             return info == null ? Long.MAX_VALUE : info.ringCapacity();
