@@ -49,6 +49,9 @@ import java.util.concurrent.Callable;
  * (as plasmite does: the input is a stream, possibly endless) and nothing from the bad record on; exit 2. With
  * {@code --errors skip} it is reported as an {@code ingest_skip} notice and the rest go in; exit
  * {@link Rockpool#EXIT_SKIPPED} when any was skipped.
+ *
+ * <p>A remote pool ({@code http(s)://host:port/POOL}) is fed the same way through {@link Remote}: the records are
+ * checked here, the batches appended by the server.
  */
 @Command(name = "feed", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Append one message (DATA), or a stream from stdin or -f FILE: JSON Lines, concatenated "
@@ -236,7 +239,8 @@ final class FeedCommand implements Callable<Integer> {
     }
 
     private Target open() {
-        return target.pool.remote() ? Remote.feedTarget(target.pool, remote, 0) : new LocalTarget(root.open(target.pool));
+        return target.pool.remote() ? Remote.feedTarget(target.pool, remote, 0)
+                : new LocalTarget(root.open(target.pool));
     }
 
     private Target openOrCreate() {

@@ -10,7 +10,10 @@ import picocli.CommandLine.ParentCommand;
 
 import java.util.concurrent.Callable;
 
-/** {@code rockpool fetch POOL SEQ}: one message by seq (O(1) through the index); NotFound (exit 3) if it is gone. */
+/**
+ * {@code rockpool fetch POOL SEQ}: one message by seq (O(1) through the index); NotFound (exit 3) if it is gone. A
+ * remote pool's message is fetched through {@link Remote} and printed the same way.
+ */
 @Command(name = "fetch", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Print one message by its seq; NotFound (exit 3) if it is not (or no longer) in the pool.")
 final class FetchCommand implements Callable<Integer> {

@@ -31,6 +31,9 @@ import java.util.concurrent.TimeUnit;
  * start, then from the last message printed) the command ends with exit 124 (saying so on a terminal). It never
  * fires once the command is done on its own ({@code --limit}/{@code --one} satisfied, or the end reached with
  * {@code --no-follow}/{@code --replay}).
+ *
+ * <p>A remote pool is followed by {@link Remote#follow}: the server filters and starts where asked, the client
+ * resumes by seq across reconnects, and the messages are printed by the same {@link MessageOutput}.
  */
 @Command(name = "follow", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Print messages and wait for more (from now on, unless told where to start).",

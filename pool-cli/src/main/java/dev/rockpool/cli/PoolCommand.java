@@ -28,7 +28,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
-/** {@code rockpool pool create|list|info|delete}: manage the pool files of a directory. */
+/**
+ * {@code rockpool pool create|list|info|delete}: manage the pool files of a directory, or the pools of a server
+ * ({@code http(s)://host:port/POOL}, through {@link Remote}), printed alike.
+ */
 @Command(name = "pool", mixinStandardHelpOptions = true, description = "Create, list, inspect and delete pools.",
         subcommands = {PoolCommand.Create.class, PoolCommand.ListPools.class, PoolCommand.Info.class,
                 PoolCommand.Delete.class})

@@ -51,7 +51,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--bind", paramLabel = "HOST:PORT",
             defaultValue = ServerConfig.DEFAULT_HOST + ":" + ServerConfig.DEFAULT_PORT,
-            description = "Address to listen on; port 0 takes a free one (see --ready-file) (default: ${DEFAULT-VALUE}).")
+            description = "Address to listen on; port 0 takes a free one (see --ready-file) "
+                    + "(default: ${DEFAULT-VALUE}).")
     String bind;
 
     @Option(names = "--access", paramLabel = "MODE", defaultValue = "read-write", converter = Access.class,

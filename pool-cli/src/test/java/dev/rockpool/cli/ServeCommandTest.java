@@ -42,8 +42,8 @@ class ServeCommandTest {
         try (ServeProcess server = new ServeProcess(pools, dir)) {
             assertTrue(server.stderr().contains("\"kind\":\"serving\""), server.stderr());
             assertFalse(server.stderr().contains("SLF4J"), server.stderr());
-            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://" + server.address() + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://"
+                    + server.address() + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode(), health.body());
             assertEquals(0, exec(dir, new byte[0], "pool", "create", server.url("p"), "--size", "1M").exit());
             assertEquals(0, exec(dir, new byte[0], "feed", server.url("p"), "{\"n\":1}").exit());
