@@ -110,7 +110,7 @@ final class PoolCommand implements Callable<Integer> {
         Options.Remote remote;
 
         private Output out;
-        private final ArrayNode pools = JsonNodeFactory.instance.arrayNode();
+        private ArrayNode pools;
 
         @Override
         public Integer call() {
@@ -121,6 +121,7 @@ final class PoolCommand implements Callable<Integer> {
             }
             remote.check(server != null);
             out = new Output(root.io().out());
+            pools = JsonNodeFactory.instance.arrayNode();
             if (!output.json) {
                 out.line(String.format(Locale.ROOT, "%-24s %10s %10s %12s %12s  %s", "NAME", "SIZE", "MESSAGES",
                         "OLDEST", "NEWEST", "NEWEST TIME"));

@@ -128,6 +128,9 @@ public final class Rockpool implements Callable<Integer> {
      * 2, engine errors exit with their kind's code.
      */
     private static CommandLine commandLine(Io io, String only) {
+        // picocli's default factory looks for Groovy's Closure class once: a lookup that fails opens every jar of the
+        // classpath, the server's too, on every start. We have no Groovy.
+        System.setProperty("picocli.disable.closures", "true");
         Rockpool root = new Rockpool(io);
         CommandLine cl = new CommandLine(root);
         COMMANDS.forEach((name, command) -> {
