@@ -10,9 +10,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -41,6 +43,7 @@ class DocsIT {
         return Stream.of(
                 "README.md",
                 "docs/CLI.md",
+                "docs/SERVER.md",
                 "docs/TRANSFORMS.md",
                 "config-examples/README.md")
                 .filter(doc -> picked.equals(List.of("")) || picked.contains(doc));
@@ -157,11 +160,17 @@ class DocsIT {
 
     /**
      * What the test changes in the documents' commands and in the output they show: the stack's ports (the documents
-     * say 127.0.0.1:9092/9093/8083), the build output of this Maven run (the same paths unless -Dbuild.suffix), and
-     * the home directory the examples' output shows ({@code /home/me}).
+     * say 127.0.0.1:9092/9093/8083), the ports of the servers the documents start ({@code rockpool serve} on 9700,
+     * with TLS on 9443; free ones for each document), the build output of this Maven run (the same paths unless
+     * -Dbuild.suffix), and the home directory the examples' output shows ({@code /home/me}).
      */
     private static Map<String, String> substitutions(Path home) {
         Map<String, String> substitutions = new LinkedHashMap<>();
+        Set<Integer> taken = new HashSet<>(Set.of(stack.kafkaPort, stack.controllerPort, stack.connectPort));
+        int serve = Scripts.freePort(taken);
+        substitutions.put("127.0.0.1:9700", "127.0.0.1:" + serve);
+        substitutions.put("localhost:9700", "localhost:" + serve);
+        substitutions.put("127.0.0.1:9443", "127.0.0.1:" + Scripts.freePort(taken));
         substitutions.put("127.0.0.1:8083", "127.0.0.1:" + stack.connectPort);
         substitutions.put("127.0.0.1:9092", "127.0.0.1:" + stack.kafkaPort);
         substitutions.put("127.0.0.1:9093", "127.0.0.1:" + stack.controllerPort);

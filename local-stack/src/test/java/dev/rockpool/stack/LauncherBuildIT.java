@@ -43,8 +43,8 @@ class LauncherBuildIT {
         Scripts.Result first = version();
         assertEquals(0, first.exitCode(), first::describe);
         assertTrue(first.stdout().contains("\"name\":\"rockpool\""), first::describe);
-        for (String progress : List.of("rockpool: building the CLI (not built yet)", "rockpool: [2/3] rockpool pool "
-                + "engine", "rockpool:       compiling", "rockpool: [3/3] rockpool CLI", "rockpool: built")) {
+        for (String progress : List.of("rockpool: building the CLI (not built yet)", "rockpool: [2/5] rockpool pool "
+                + "engine", "rockpool:       compiling", "rockpool: [5/5] rockpool CLI", "rockpool: built")) {
             assertTrue(first.stderr().contains(progress), () -> "shows '" + progress + "': " + first.describe());
         }
         assertNoEscapeCodes(first);

@@ -28,6 +28,14 @@ final class Converters {
         }
     }
 
+    /** A positive number of bytes: {@code 65536}, {@code 64K}, {@code 1M}, K/M/G 1024-based. */
+    static final class Size implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String text) {
+            return PoolOptions.parseSize(text);
+        }
+    }
+
     /** A positive duration: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 2h}, {@code 7d}. */
     static final class PositiveDuration implements ITypeConverter<Duration> {
         @Override

@@ -85,7 +85,7 @@ final class DoctorCommand extends CliCommand {
             return targets;
         }
         PoolRef pool = poolArg.getValue();
-        Path file = dir.pathOf(pool.text());
+        Path file = dir.pathOf(pool.local("doctor").text());
         if (!Files.exists(file)) {
             throw Hints.missingPool(new PoolException(ErrorKind.NOT_FOUND, "pool not found: " + file, file), pool);
         }

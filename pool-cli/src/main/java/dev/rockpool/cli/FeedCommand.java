@@ -44,6 +44,9 @@ import java.util.concurrent.Callable;
  * (as plasmite does: the input is a stream, possibly endless) and nothing from the bad record on; exit 2. With
  * {@code --errors skip} it is reported as an {@code ingest_skip} notice and the rest go in; exit
  * {@link Rockpool#EXIT_SKIPPED} when any was skipped.
+ *
+ * <p>A remote pool ({@code http(s)://host:port/POOL}) is fed the same way through {@link Remote}: the records are
+ * checked here, the batches appended by the server.
  */
 final class FeedCommand extends CliCommand {
     /** Most messages appended under one lock acquisition. */
@@ -74,6 +77,7 @@ final class FeedCommand extends CliCommand {
             .type(BadDraftPolicy.class).defaultValue("stop")
             .description("On a bad record: stop (exit 2, nothing from it on is appended) or skip it with a notice and "
                     + "go on (exit 10 when any was skipped) (default: ${DEFAULT-VALUE}).").build();
+    private final Options.Remote remote = new Options.Remote();
 
     FeedCommand(Rockpool root) {
         super("feed", false, "Append one message (DATA), or a stream from stdin or -f FILE: JSON Lines, "
@@ -86,7 +90,7 @@ final class FeedCommand extends CliCommand {
     Arguments declare() {
         return new Arguments().add(poolArg, dataArg, fileArg, tagArg)
                 .add(ArgGroupSpec.builder().exclusive(false).addArg(createArg).addArg(createSizeArg).build())
-                .add(durabilityArg, errorsArg);
+                .add(durabilityArg, errorsArg).add(remote.arguments());
     }
 
     // What this run was asked to do, read from the arguments when it starts.
@@ -122,24 +126,95 @@ final class FeedCommand extends CliCommand {
             throw new PoolException(ErrorKind.USAGE, "no input: give DATA, -f FILE, or pipe JSON into stdin",
                     null, null, null, "e.g. rockpool feed " + target + " '{\"msg\":\"hello\"}'", null);
         }
+        remote.check(target.remote());
         out = Output.discardingWhenClosed(io.out());
         metaJson = Envelope.meta(tags, null);
         if (data != null) {
             return feedOne();
         }
         // The pool first: a corrupt pool is Corrupt whatever is wrong with the input.
-        try (Pool pool = openOrCreate(); InputStream in = openInput(io)) {
+        try (Target pool = openOrCreate(); InputStream in = openInput(io)) {
             return stream(io, pool, in);
         }
     }
 
     /**
+     * Where the messages go: a local pool, or a remote one ({@link Remote}). A local pool refuses a message too large
+     * for it within its batch (the others go in); a remote batch is all or nothing, so {@link #check} refuses such a
+     * message before it joins a batch.
+     */
+    interface Target extends AutoCloseable {
+        /** The most one message's frame may take. */
+        long maxFrameLength();
+
+        /** The pool's file, for errors; null for a remote pool. */
+        Path path();
+
+        /** The most data bytes to send in one batch. */
+        long maxBatchBytes();
+
+        /** Throws the Usage error an append of {@code draft} would meet before the batch is sent, if any. */
+        void check(Draft draft);
+
+        AppendResult append(Draft draft, Durability durability);
+
+        /** Appends a batch; returns the receipts in order and adds each draft refused to {@code refused}. */
+        List<AppendResult> appendBatch(List<Draft> drafts, Durability durability, BadDraftPolicy policy,
+                                       List<BatchResult.Rejection> refused);
+
+        @Override
+        void close();
+    }
+
+    /** A pool file of this host. */
+    private record LocalTarget(Pool pool) implements Target {
+        @Override
+        public long maxFrameLength() {
+            return pool.maxFrameLength();
+        }
+
+        @Override
+        public Path path() {
+            return pool.path();
+        }
+
+        @Override
+        public long maxBatchBytes() {
+            return MAX_BATCH_BYTES;
+        }
+
+        @Override
+        public void check(Draft draft) {
+            // The engine checks each message within the batch.
+        }
+
+        @Override
+        public AppendResult append(Draft draft, Durability durability) {
+            return pool.append(draft, durability);
+        }
+
+        @Override
+        public List<AppendResult> appendBatch(List<Draft> drafts, Durability durability, BadDraftPolicy policy,
+                                              List<BatchResult.Rejection> refused) {
+            BatchResult result = pool.appendBatch(drafts, durability, policy);
+            refused.addAll(result.rejections());
+            return result.receipts();
+        }
+
+        @Override
+        public void close() {
+            pool.close();
+        }
+    }
+
+    /**
      * Appends DATA. The pool is opened first (a corrupt pool is Corrupt whatever DATA holds); one that
-     * {@code --create} would make is made only once DATA parsed, so bad input changes nothing.
+     * {@code --create} would make is made only once DATA parsed, so bad input changes nothing (a remote pool with
+     * {@code --create}: opened or made once DATA parsed, one request fewer).
      */
     private int feedOne() {
-        Path file = root.directory().pathOf(target.text());
-        Pool pool = create && !Files.exists(file) ? null : root.open(target);
+        Target pool = create && (target.remote() || !Files.exists(root.directory().pathOf(target.text()))) ? null
+                : open();
         try {
             byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
             JsonData json = parseRecord(bytes, 0, bytes.length, 1, 1);
@@ -148,7 +223,9 @@ final class FeedCommand extends CliCommand {
             }
             AppendResult r;
             try {
-                r = pool.append(Draft.of(json, tags), durability);
+                Draft draft = Draft.of(json, tags);
+                pool.check(draft);
+                r = pool.append(draft, durability);
             } catch (PoolException e) {
                 throw e.kind() == ErrorKind.USAGE ? new RecordException(e, 1, 1) : e;
             }
@@ -162,12 +239,17 @@ final class FeedCommand extends CliCommand {
         return 0;
     }
 
-    private Pool openOrCreate() {
+    private Target open() {
+        return target.remote() ? Remote.feedTarget(target, remote, 0) : new LocalTarget(root.open(target));
+    }
+
+    private Target openOrCreate() {
         if (!create) {
-            return root.open(target);
+            return open();
         }
         long size = createSize == null ? PoolOptions.DEFAULT_SIZE : createSize;
-        return root.directory().openOrCreate(target.text(), PoolOptions.ofSize(size));
+        return target.remote() ? Remote.feedTarget(target, remote, size)
+                : new LocalTarget(root.directory().openOrCreate(target.text(), PoolOptions.ofSize(size)));
     }
 
     private InputStream openInput(Io io) {
@@ -186,16 +268,17 @@ final class FeedCommand extends CliCommand {
         }
     }
 
-    private int stream(Io io, Pool pool, InputStream in) throws IOException {
+    private int stream(Io io, Target pool, InputStream in) throws IOException {
         long maxFrame = pool.maxFrameLength();
         // The reader buffers one record at most; past the pool's limit (or a quarter of the heap) it only counts.
         int maxRecord = (int) Math.min(Math.min(maxFrame, Integer.MAX_VALUE - 16),
                 Math.max(1 << 20, Runtime.getRuntime().maxMemory() / 4));
-        long maxBatchBytes = Math.max(1, Math.min(MAX_BATCH_BYTES, maxFrame / 4));
+        long maxBatchBytes = Math.max(1, Math.min(pool.maxBatchBytes(), maxFrame / 4));
         Batch batch = new Batch(pool, io);
         RecordReader reader = new RecordReader(in, maxRecord, batch::flush);
         while (reader.next()) {
             JsonData json;
+            Draft draft;
             try {
                 if (reader.oversized()) {
                     throw new RecordException(tooLarge(pool, reader.oversizedLength(), maxRecord),
@@ -203,12 +286,15 @@ final class FeedCommand extends CliCommand {
                 }
                 json = parseRecord(reader.array(), reader.start(), reader.length(), reader.recordNumber(),
                         reader.recordLine());
-            } catch (RecordException e) {
+                draft = Draft.of(json, tags);
+                pool.check(draft);
+            } catch (PoolException e) {
                 batch.flush();
-                batch.refused(e);
+                batch.refused(e instanceof RecordException ? (RecordException) e
+                        : new RecordException(e, reader.recordNumber(), reader.recordLine()));
                 continue;
             }
-            batch.add(Draft.of(json, tags), reader.recordNumber(), reader.recordLine(), json.length());
+            batch.add(draft, reader.recordNumber(), reader.recordLine(), json.length());
             if (batch.size() >= MAX_BATCH || batch.bytes >= maxBatchBytes) {
                 batch.flush();
             }
@@ -219,16 +305,17 @@ final class FeedCommand extends CliCommand {
 
     /** Messages parsed but not yet appended, with where each came from, and what the feed did so far. */
     private final class Batch {
-        private final Pool pool;
+        private final Target pool;
         private final Io io;
         private final List<Draft> drafts = new ArrayList<>(MAX_BATCH);
+        private final List<BatchResult.Rejection> rejections = new ArrayList<>();
         private long[] records = new long[MAX_BATCH];
         private long[] lines = new long[MAX_BATCH];
         long bytes;
         private long appended;
         private long skipped;
 
-        Batch(Pool pool, Io io) {
+        Batch(Target pool, Io io) {
             this.pool = pool;
             this.io = io;
         }
@@ -255,12 +342,11 @@ final class FeedCommand extends CliCommand {
          */
         void flush() {
             if (!drafts.isEmpty()) {
-                BatchResult result = pool.appendBatch(drafts, durability, errors);
-                for (AppendResult r : result.receipts()) {
+                rejections.clear();
+                for (AppendResult r : pool.appendBatch(drafts, durability, errors, rejections)) {
                     receipt(r);
                     appended++;
                 }
-                List<BatchResult.Rejection> rejections = result.rejections();
                 drafts.clear();
                 bytes = 0;
                 for (BatchResult.Rejection r : rejections) {
@@ -309,7 +395,7 @@ final class FeedCommand extends CliCommand {
     }
 
     /** A record the reader did not even keep: longer than the pool holds, or than this process buffers. */
-    private static PoolException tooLarge(Pool pool, long length, int maxRecord) {
+    private static PoolException tooLarge(Target pool, long length, int maxRecord) {
         if (maxRecord < pool.maxFrameLength()) {
             return new PoolException(ErrorKind.USAGE, "message too large: " + length + " bytes of input; this process"
                     + " buffers at most " + maxRecord + " bytes per record (a quarter of its heap)", pool.path(), null,

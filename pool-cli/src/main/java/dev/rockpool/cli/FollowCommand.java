@@ -13,6 +13,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -26,6 +27,9 @@ import java.util.concurrent.TimeUnit;
  * start, then from the last message printed) the command ends with exit 124 (saying so on a terminal). It never
  * fires once the command is done on its own ({@code --limit}/{@code --one} satisfied, or the end reached with
  * {@code --no-follow}/{@code --replay}).
+ *
+ * <p>A remote pool is followed by {@link Remote#follow}: the server filters and starts where asked, the client
+ * resumes by seq across reconnects, and the messages are printed by the same {@link MessageOutput}.
  */
 final class FollowCommand extends CliCommand {
     /** Longest single wait, so timeouts and drop notices are looked at regularly. */
@@ -73,6 +77,7 @@ final class FollowCommand extends CliCommand {
     private final OptionSpec timeoutArg = OptionSpec.builder("--timeout").paramLabel("D").type(Duration.class)
             .converters(new Converters.PositiveDuration())
             .description("Exit 124 when D (e.g. 500ms, 10s, 5m) passes without a message printed.").build();
+    private final Options.Remote remote = new Options.Remote();
 
     FollowCommand(Rockpool root) {
         super("follow", false, "Print messages and wait for more (from now on, unless told where to start).",
@@ -86,16 +91,22 @@ final class FollowCommand extends CliCommand {
                 .add(ArgGroupSpec.builder().exclusive(true).addArg(tailArg).addArg(sinceArg).addArg(fromSeqArg)
                         .build())
                 .add(ArgGroupSpec.builder().exclusive(true).addArg(limitArg).addArg(oneArg).build())
-                .add(noFollowArg, replayArg, onGapArg, quietDropsArg).add(format.arguments()).add(timeoutArg);
+                .add(noFollowArg, replayArg, onGapArg, quietDropsArg).add(format.arguments()).add(timeoutArg)
+                .add(remote.arguments());
     }
 
-    // What this run was asked to do, read from the arguments when it starts.
-    private PoolRef target;
-    private Long tail;
-    private Long sinceNanos;
-    private Long fromSeq;
+    // What this run was asked to do, read from the arguments when it starts (Remote#follow reads them too).
+    PoolRef target;
+    Long tail;
+    Long sinceNanos;
+    Long fromSeq;
     private Double replay;
-    private Duration timeout;
+    Duration timeout;
+    GapPolicy onGap;
+    List<String> tags;
+    List<String> wheres;
+    /** How many messages to print at most. */
+    long max;
 
     private Cursor cursor;
     private MessageFilter filter;
@@ -113,21 +124,17 @@ final class FollowCommand extends CliCommand {
         fromSeq = fromSeqArg.getValue();
         replay = replayArg.getValue();
         timeout = timeoutArg.getValue();
+        onGap = onGapArg.getValue();
+        tags = Options.values(tagArg);
+        wheres = Options.values(whereArg);
+        Long limit = limitArg.getValue();
+        max = Options.isSet(oneArg) ? 1 : limit == null ? Long.MAX_VALUE : limit;
+        remote.check(target.remote());
         output = new MessageOutput(io, format);
         drops = new DropNotices(io, target.text(), Options.isSet(quietDropsArg));
-        // The pool first: a corrupt pool is Corrupt whatever is wrong with the filters.
-        try (Pool pool = root.open(target)) {
-            filter = MessageFilter.of(Options.values(tagArg), Options.values(whereArg));
-            GapPolicy onGap = onGapArg.getValue();
-            try (Cursor c = pool.cursor(start(), onGap, drops).waitStrategy(WaitStrategy.backoff(MAX_PARK_NANOS))) {
-                cursor = c;
-                int exit = run();
-                if (exit == Rockpool.EXIT_TIMEOUT && io.stderrTerminal()) {
-                    io.notice("timeout", "follow", target.text(), "no message printed for "
-                            + describe(timeout) + " (--timeout): exit " + exit, Map.of());
-                }
-                return exit;
-            }
+        int exit;
+        try {
+            exit = target.remote() ? Remote.follow(this, remote, output) : followLocal();
         } catch (RuntimeException e) {
             // What was printed before a RetentionGap (or any failure) still reaches the reader: whole messages only,
             // as MessageOutput writes nothing of a message it could not render in full.
@@ -135,9 +142,26 @@ final class FollowCommand extends CliCommand {
             drops.flush(true);
             throw e;
         }
+        if (exit == Rockpool.EXIT_TIMEOUT && io.stderrTerminal()) {
+            io.notice("timeout", "follow", target.text(), "no message printed for " + describe(timeout)
+                    + " (--timeout): exit " + exit, Map.of());
+        }
+        return exit;
     }
 
-    private boolean follows() {
+    private int followLocal() throws InterruptedException {
+        // The pool first: a corrupt pool is Corrupt whatever is wrong with the filters.
+        try (Pool pool = root.open(target)) {
+            filter = MessageFilter.of(tags, wheres);
+            try (Cursor c = pool.cursor(start(), onGap, drops).waitStrategy(WaitStrategy.backoff(MAX_PARK_NANOS))) {
+                cursor = c;
+                return run();
+            }
+        }
+    }
+
+    /** Whether it waits for more at the end of what is there. */
+    boolean follows() {
         return !Options.isSet(noFollowArg) && replay == null;
     }
 
@@ -155,8 +179,6 @@ final class FollowCommand extends CliCommand {
     /** Prints until the limit, the end (without follow) or the timeout; the exit code. */
     private int run() throws InterruptedException {
         fillBacklog();
-        Long limit = limitArg.getValue();
-        long max = Options.isSet(oneArg) ? 1 : limit == null ? Long.MAX_VALUE : limit;
         long emitted = 0;
         long lastEmit = System.nanoTime();
         long previousTime = Long.MIN_VALUE;
@@ -235,13 +257,13 @@ final class FollowCommand extends CliCommand {
     }
 
     /** {@code 10s}, {@code 1500ms}: a duration as --timeout takes it. */
-    private static String describe(Duration d) {
+    static String describe(Duration d) {
         long millis = d.toMillis();
         return millis % 1000 == 0 ? millis / 1000 + "s" : millis > 0 ? millis + "ms" : d.toNanos() + "ns";
     }
 
     /** With {@code --replay SPEED}: waits the original gap between two messages divided by SPEED. */
-    private void pace(long previousTime, long time) throws InterruptedException {
+    void pace(long previousTime, long time) throws InterruptedException {
         if (replay != null && replay > 0 && previousTime != Long.MIN_VALUE && time > previousTime) {
             output.flush();
             TimeUnit.NANOSECONDS.sleep((long) ((time - previousTime) / replay));

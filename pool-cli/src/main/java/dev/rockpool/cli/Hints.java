@@ -1,5 +1,6 @@
 package dev.rockpool.cli;
 
+import dev.rockpool.pool.ErrorKind;
 import dev.rockpool.pool.MessageTooLargeException;
 import dev.rockpool.pool.PoolException;
 
@@ -34,6 +35,11 @@ final class Hints {
             default:
                 return null;
         }
+    }
+
+    /** {@code e}, with how to create the pool when it says the pool {@code ref} is missing. */
+    static PoolException forPool(PoolException e, PoolRef ref) {
+        return e.kind() == ErrorKind.NOT_FOUND && e.seq() == null ? missingPool(e, ref) : e;
     }
 
     /** A missing pool, with how to create it. */

@@ -114,18 +114,22 @@ public final class Io {
 
     /**
      * Reports a notice (not an error: it never changes the exit code) in plasmite's shape:
-     * {@code {"notice":{"kind","time","cmd","pool","message","details":{...}}}}; one human line on a terminal.
+     * {@code {"notice":{"kind","time","cmd","pool","message","details":{...}}}}; one human line on a terminal. A
+     * notice about no one pool ({@code serve}'s) has a null {@code pool}, and no such field.
      */
     public void notice(String kind, String cmd, String pool, String message, Map<String, Object> details) {
         if (stderrTerminal) {
-            writeErr(("rockpool: " + cmd + " " + pool + ": " + message + "\n").getBytes(StandardCharsets.UTF_8));
+            writeErr(("rockpool: " + cmd + (pool == null ? "" : " " + pool) + ": " + message + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
             return;
         }
         writeErr(jsonLine("notice", g -> {
             g.writeStringField("kind", kind);
             g.writeStringField("time", TimeFormat.format(TimeFormat.nowNanos()));
             g.writeStringField("cmd", cmd);
-            g.writeStringField("pool", pool);
+            if (pool != null) {
+                g.writeStringField("pool", pool);
+            }
             g.writeStringField("message", message);
             g.writeObjectFieldStart("details");
             for (Map.Entry<String, Object> d : details.entrySet()) {

@@ -1,9 +1,12 @@
 package dev.rockpool.cli;
 
+import dev.rockpool.pool.ErrorKind;
+import dev.rockpool.pool.PoolException;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /** The arguments several commands share, declared once each, and how a command reads the values of its arguments. */
@@ -14,8 +17,49 @@ final class Options {
     /** {@code POOL}: the pool a command works on, its first positional parameter. */
     static PositionalParamSpec pool() {
         return PositionalParamSpec.builder().index("0").required(true).paramLabel("POOL").type(PoolRef.class)
-                .converters(new PoolRef.Converter())
-                .description("Pool name, or a path to a pool file (contains '/', ends in .pool).").build();
+                .converters(new PoolRef.Converter()).description("Pool name, a path to a pool file (contains '/', "
+                        + "ends in .pool), or a remote pool: http(s)://host:port/POOL.").build();
+    }
+
+    /** How to reach remote pools: {@code --token-file}, {@code --tls-ca}, {@code --tls-skip-verify}. */
+    static final class Remote {
+        private final OptionSpec tokenFile = OptionSpec.builder("--token-file").paramLabel("FILE").type(Path.class)
+                .description("Remote pools: send the bearer token held in FILE.").build();
+        private final OptionSpec tlsCa = OptionSpec.builder("--tls-ca").paramLabel("FILE").type(Path.class)
+                .description("Remote pools: trust the certificates of this PEM file (the server's own, e.g. serve "
+                        + "init's rockpool-tls-cert.pem, or a private CA).").build();
+        private final OptionSpec tlsSkipVerify = flag("--tls-skip-verify", "Remote pools: accept any certificate and "
+                + "host name (unsafe: the connection can be intercepted; for trying things out).");
+
+        Arguments arguments() {
+            return new Arguments().add(tokenFile, tlsCa, tlsSkipVerify);
+        }
+
+        /** The token's file, or null. */
+        Path tokenFile() {
+            return tokenFile.getValue();
+        }
+
+        /** The PEM file of the certificates to trust, or null for the JDK's. */
+        Path tlsCa() {
+            return tlsCa.getValue();
+        }
+
+        boolean tlsSkipVerify() {
+            return isSet(tlsSkipVerify);
+        }
+
+        /** A Usage error when these options are given for local pools only, or contradict each other. */
+        void check(boolean remote) {
+            boolean given = tokenFile() != null || tlsCa() != null || tlsSkipVerify();
+            if (given && !remote) {
+                throw new PoolException(ErrorKind.USAGE, "--token-file, --tls-ca and --tls-skip-verify are for remote"
+                        + " pools only", null, null, null, "name the pool as http(s)://host:port/POOL", null);
+            }
+            if (tlsCa() != null && tlsSkipVerify()) {
+                throw new PoolException(ErrorKind.USAGE, "--tls-ca and --tls-skip-verify exclude each other");
+            }
+        }
     }
 
     /** {@code --json}: machine-readable output of the management commands. */

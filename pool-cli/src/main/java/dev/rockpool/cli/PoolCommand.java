@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rockpool.filter.PoolInfoJson;
 import dev.rockpool.filter.TimeFormat;
 import dev.rockpool.pool.ErrorKind;
 import dev.rockpool.pool.JsonTrees;
@@ -23,7 +24,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
-/** {@code rockpool pool create|list|info|delete}: manage the pool files of a directory. */
+/**
+ * {@code rockpool pool create|list|info|delete}: manage the pool files of a directory, or the pools of a server
+ * ({@code http(s)://host:port/POOL}, through {@link Remote}), printed alike.
+ */
 final class PoolCommand extends CliCommand {
     private static final List<String> SUBCOMMANDS = List.of("create", "list", "info", "delete");
 
@@ -58,7 +62,8 @@ final class PoolCommand extends CliCommand {
     /** {@code NAME...}: the pools a command creates or deletes. */
     private static PositionalParamSpec names() {
         return PositionalParamSpec.builder().index("0..*").arity("1..*").required(true).paramLabel("NAME").type(List.class)
-                .auxiliaryTypes(String.class).description("Pool names (or paths containing '/').").build();
+                .auxiliaryTypes(String.class)
+                .description("Pool names (or paths containing '/', or http(s)://host:port/POOL).").build();
     }
 
     /** {@code pool create NAME... [--size 8M] [--index-capacity N] [--json]}. */
@@ -72,6 +77,7 @@ final class PoolCommand extends CliCommand {
                 .type(Long.class).converters(new Converters.AtLeastOne())
                 .description("Seq index slots, at least 1 (default: one per 128 bytes of file).").build();
         private final OptionSpec jsonArg = Options.json();
+        private final Options.Remote remote = new Options.Remote();
 
         Create(Rockpool root) {
             super("create", false, "Create pools (never overwrites: an existing pool is AlreadyExists).");
@@ -80,7 +86,7 @@ final class PoolCommand extends CliCommand {
 
         @Override
         Arguments declare() {
-            return new Arguments().add(namesArg, sizeArg, indexCapacityArg, jsonArg);
+            return new Arguments().add(namesArg, sizeArg, indexCapacityArg, jsonArg).add(remote.arguments());
         }
 
         @Override
@@ -88,58 +94,69 @@ final class PoolCommand extends CliCommand {
             Long indexCapacity = indexCapacityArg.getValue();
             PoolOptions options = new PoolOptions(sizeArg.getValue(), indexCapacity == null ? 0 : indexCapacity);
             PoolDirectory dir = root.directory();
-            return eachName(root, PoolRef.all(Options.values(namesArg)), Options.isSet(jsonArg), "pools", name -> {
-                try (Pool pool = dir.create(name.text(), options)) {
-                    PoolInfo info = pool.info();
-                    return new Done(infoJson(name.text(), info),
-                            "created " + name + " (" + human(info.fileSize()) + ") at " + info.path());
+            List<PoolRef> names = PoolRef.all(Options.values(namesArg));
+            return eachName(root, names, remote, Options.isSet(jsonArg), "pools", name -> {
+                PoolInfo info;
+                if (name.remote()) {
+                    info = Remote.create(name, remote, options.sizeBytes(), options.indexCapacity());
+                } else {
+                    try (Pool pool = dir.create(name.text(), options)) {
+                        info = pool.info();
+                    }
                 }
+                return new Done(infoJson(name, info),
+                        "created " + name + " (" + human(info.fileSize()) + ") at " + info.path());
             });
         }
     }
 
-    /** {@code pool list [--json]}. */
+    /** {@code pool list [SERVER] [--json]}. */
     static final class ListPools extends CliCommand {
         private final Rockpool root;
+        private final PositionalParamSpec serverArg = PositionalParamSpec.builder().index("0").arity("0..1")
+                .paramLabel("SERVER").type(String.class)
+                .description("A server, http(s)://host:port: list its pools instead.").build();
         private final OptionSpec jsonArg = Options.json();
+        private final Options.Remote remote = new Options.Remote();
+
+        private boolean json;
+        private Output out;
+        private ArrayNode pools;
 
         ListPools(Rockpool root) {
-            super("list", true, "List the pools of the directory.");
+            super("list", true, "List the pools of the directory, or of a server.");
             this.root = root;
         }
 
         @Override
         Arguments declare() {
-            return new Arguments().add(jsonArg);
+            return new Arguments().add(serverArg, jsonArg).add(remote.arguments());
         }
 
         @Override
         public Integer call() {
-            boolean json = Options.isSet(jsonArg);
-            PoolDirectory dir = root.directory();
-            Output out = new Output(root.io().out());
-            ArrayNode pools = JsonNodeFactory.instance.arrayNode();
+            String server = serverArg.getValue();
+            if (server != null && !PoolRef.isUrl(server)) {
+                throw new PoolException(ErrorKind.USAGE, "'" + server + "' is not a server: expected "
+                        + "http(s)://host:port");
+            }
+            remote.check(server != null);
+            json = Options.isSet(jsonArg);
+            out = new Output(root.io().out());
+            pools = JsonNodeFactory.instance.arrayNode();
             if (!json) {
                 out.line(String.format(Locale.ROOT, "%-24s %10s %10s %12s %12s  %s", "NAME", "SIZE", "MESSAGES",
                         "OLDEST", "NEWEST", "NEWEST TIME"));
             }
-            for (Path file : dir.list()) {
-                String name = PoolDirectory.nameOf(file);
-                try (Pool pool = Pool.open(file)) {
-                    PoolInfo info = pool.info();
-                    pools.add(infoJson(name, info));
-                    if (!json) {
-                        out.line(String.format(Locale.ROOT, "%-24s %10s %10d %12d %12d  %s", name,
-                                human(info.fileSize()), info.messageCount(), info.oldestSeq(), info.newestSeq(),
-                                info.messageCount() == 0 ? "-" : TimeFormat.format(info.newestTimeNanos())));
-                    }
-                } catch (PoolException e) {
-                    // An unreadable pool is listed with its error instead of failing the whole listing.
-                    ObjectNode entry = pools.addObject().put("name", name).put("path", file.toString());
-                    entry.putObject("error").put("kind", e.kind().label()).put("message", e.getMessage());
-                    if (!json) {
-                        out.line(String.format(Locale.ROOT, "%-24s %s: %s", name, e.kind().label(),
-                                e.getMessage()));
+            if (server != null) {
+                Remote.list(server, remote, (name, info, error) -> show(name, null, info, error));
+            } else {
+                for (Path file : root.directory().list()) {
+                    String name = PoolDirectory.nameOf(file);
+                    try (Pool pool = Pool.open(file)) {
+                        show(name, file, pool.info(), null);
+                    } catch (PoolException e) {
+                        show(name, file, null, e);
                     }
                 }
             }
@@ -149,6 +166,27 @@ final class PoolCommand extends CliCommand {
             out.flush();
             return 0;
         }
+
+        /** One pool's line and entry; an unreadable pool is listed with its error instead of failing the listing. */
+        private void show(String name, Path file, PoolInfo info, PoolException error) {
+            if (error == null) {
+                pools.add(PoolInfoJson.of(name, info, TimeFormat.nowNanos()));
+                if (!json) {
+                    out.line(String.format(Locale.ROOT, "%-24s %10s %10d %12d %12d  %s", name,
+                            human(info.fileSize()), info.messageCount(), info.oldestSeq(), info.newestSeq(),
+                            info.messageCount() == 0 ? "-" : TimeFormat.format(info.newestTimeNanos())));
+                }
+                return;
+            }
+            ObjectNode entry = pools.addObject().put("name", name);
+            if (file != null) {
+                entry.put("path", file.toString());
+            }
+            entry.putObject("error").put("kind", error.kind().label()).put("message", error.getMessage());
+            if (!json) {
+                out.line(String.format(Locale.ROOT, "%-24s %s: %s", name, error.kind().label(), error.getMessage()));
+            }
+        }
     }
 
     /** {@code pool info NAME [--json]}. */
@@ -156,8 +194,9 @@ final class PoolCommand extends CliCommand {
         private final Rockpool root;
         private final PositionalParamSpec nameArg = PositionalParamSpec.builder().index("0").required(true).paramLabel("NAME")
                 .type(PoolRef.class).converters(new PoolRef.Converter())
-                .description("Pool name (or a path containing '/').").build();
+                .description("Pool name (or a path containing '/', or http(s)://host:port/POOL).").build();
         private final OptionSpec jsonArg = Options.json();
+        private final Options.Remote remote = new Options.Remote();
 
         Info(Rockpool root) {
             super("info", true, "Show a pool's bounds and usage.");
@@ -166,31 +205,37 @@ final class PoolCommand extends CliCommand {
 
         @Override
         Arguments declare() {
-            return new Arguments().add(nameArg, jsonArg);
+            return new Arguments().add(nameArg, jsonArg).add(remote.arguments());
         }
 
         @Override
         public Integer call() {
             PoolRef name = nameArg.getValue();
+            remote.check(name.remote());
             Output out = new Output(root.io().out());
-            try (Pool pool = root.open(name)) {
-                PoolInfo info = pool.info();
-                if (Options.isSet(jsonArg)) {
-                    out.line(render(root.io(), infoJson(name.text(), info)));
-                } else {
-                    out.line("Pool: " + name);
-                    out.line("Path: " + info.path());
-                    out.line("Id: " + info.poolId() + " (format version " + info.formatVersion() + ")");
-                    out.line("Size: " + info.fileSize() + " bytes (" + human(info.fileSize()) + "; ring "
-                            + info.ringCapacity() + " bytes, index " + info.indexCapacity() + " slots)");
-                    out.line("Bounds: oldest=" + info.oldestSeq() + " newest=" + info.newestSeq() + " count="
-                            + info.messageCount() + " next=" + info.nextSeq());
-                    out.line("Utilization: used=" + info.bytesUsed() + "B free=" + info.bytesFree() + "B ("
-                            + fixed(percent(info), 2) + "%)");
-                    out.line("Times: oldest=" + time(info.oldestTimeNanos(), info.messageCount()) + " newest="
-                            + time(info.newestTimeNanos(), info.messageCount()) + " created="
-                            + TimeFormat.format(info.createdNanos()));
+            PoolInfo info;
+            if (name.remote()) {
+                info = Remote.info(name, remote);
+            } else {
+                try (Pool pool = root.open(name)) {
+                    info = pool.info();
                 }
+            }
+            if (Options.isSet(jsonArg)) {
+                out.line(render(root.io(), infoJson(name, info)));
+            } else {
+                out.line("Pool: " + name);
+                out.line("Path: " + info.path());
+                out.line("Id: " + info.poolId() + " (format version " + info.formatVersion() + ")");
+                out.line("Size: " + info.fileSize() + " bytes (" + human(info.fileSize()) + "; ring "
+                        + info.ringCapacity() + " bytes, index " + info.indexCapacity() + " slots)");
+                out.line("Bounds: oldest=" + info.oldestSeq() + " newest=" + info.newestSeq() + " count="
+                        + info.messageCount() + " next=" + info.nextSeq());
+                out.line("Utilization: used=" + info.bytesUsed() + "B free=" + info.bytesFree() + "B ("
+                        + fixed(percent(info), 2) + "%)");
+                out.line("Times: oldest=" + time(info.oldestTimeNanos(), info.messageCount()) + " newest="
+                        + time(info.newestTimeNanos(), info.messageCount()) + " created="
+                        + TimeFormat.format(info.createdNanos()));
             }
             out.flush();
             return 0;
@@ -206,6 +251,7 @@ final class PoolCommand extends CliCommand {
         private final Rockpool root;
         private final PositionalParamSpec namesArg = names();
         private final OptionSpec jsonArg = Options.json();
+        private final Options.Remote remote = new Options.Remote();
 
         Delete(Rockpool root) {
             super("delete", true,
@@ -215,17 +261,22 @@ final class PoolCommand extends CliCommand {
 
         @Override
         Arguments declare() {
-            return new Arguments().add(namesArg, jsonArg);
+            return new Arguments().add(namesArg, jsonArg).add(remote.arguments());
         }
 
         @Override
         public Integer call() {
             PoolDirectory dir = root.directory();
-            return eachName(root, PoolRef.all(Options.values(namesArg)), Options.isSet(jsonArg), "deleted", name -> {
+            List<PoolRef> names = PoolRef.all(Options.values(namesArg));
+            return eachName(root, names, remote, Options.isSet(jsonArg), "deleted", name -> {
+                ObjectNode entry = JsonNodeFactory.instance.objectNode().put("name", name.text());
+                if (name.remote()) {
+                    Remote.delete(name, remote);
+                    return new Done(entry, "deleted " + name);
+                }
                 Path file = dir.pathOf(name.text());
                 dir.delete(name.text());
-                ObjectNode entry = JsonNodeFactory.instance.objectNode().put("name", name.text())
-                        .put("path", file.toString());
+                entry.put("path", file.toString());
                 return new Done(entry, "deleted " + name + " (" + file + ")");
             });
         }
@@ -241,8 +292,13 @@ final class PoolCommand extends CliCommand {
      * Runs {@code action} for each name and goes on after a failure, as rm and mkdir do: each failure is reported, the
      * first sets the exit code. Prints a line of text per name done, or with {@code json} one {@code {"FIELD":[...]}}.
      */
-    private static int eachName(Rockpool root, List<PoolRef> names, boolean json, String field,
-                                Function<PoolRef, Done> action) {
+    private static int eachName(Rockpool root, List<PoolRef> names, Options.Remote remote, boolean json,
+                                String field, Function<PoolRef, Done> action) {
+        boolean anyRemote = false;
+        for (PoolRef name : names) {
+            anyRemote |= name.remote();
+        }
+        remote.check(anyRemote);
         Output out = new Output(root.io().out());
         ArrayNode entries = JsonNodeFactory.instance.arrayNode();
         PoolException first = null;
@@ -265,35 +321,12 @@ final class PoolCommand extends CliCommand {
         return first == null ? 0 : first.kind().exitCode();
     }
 
-    /** The JSON description of a pool (snake_case field names, as plasmite's {@code pool info --json}). */
-    static ObjectNode infoJson(String name, PoolInfo info) {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("name", name);
-        o.put("path", info.path().toString());
-        o.put("pool_id", info.poolId());
-        o.put("format_version", info.formatVersion());
-        o.put("file_size", info.fileSize());
-        o.put("ring_size", info.ringCapacity());
-        o.put("index_capacity", info.indexCapacity());
-        ObjectNode bounds = o.putObject("bounds");
-        if (info.messageCount() > 0) {
-            bounds.put("oldest", info.oldestSeq());
-            bounds.put("newest", info.newestSeq());
-        }
-        o.put("next_seq", info.nextSeq());
-        o.put("message_count", info.messageCount());
-        o.put("used_bytes", info.bytesUsed());
-        o.put("free_bytes", info.bytesFree());
-        o.put("used_percent", Math.round(percent(info) * 100) / 100.0);
-        if (info.messageCount() > 0) {
-            o.put("oldest_time", TimeFormat.format(info.oldestTimeNanos()));
-            o.put("newest_time", TimeFormat.format(info.newestTimeNanos()));
-        } else {
-            o.putNull("oldest_time");
-            o.putNull("newest_time");
-        }
-        o.put("created", TimeFormat.format(info.createdNanos()));
-        return o;
+    /**
+     * The JSON description of a pool ({@link PoolInfoJson}: plasmite's fields and ours), named as given for a local
+     * pool and by its name on the server for a remote one.
+     */
+    static ObjectNode infoJson(PoolRef ref, PoolInfo info) {
+        return PoolInfoJson.of(ref.name(), info, TimeFormat.nowNanos());
     }
 
     private static double percent(PoolInfo info) {

@@ -6,6 +6,8 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -21,8 +23,9 @@ import java.util.Set;
  * very argument objects picocli would fill, with the same conversions; the command then runs as it would after
  * picocli. Everything else is picocli's to parse and to explain: help and version flags, {@code --}, {@code @files},
  * clustered short options, unknown or repeated options, values a converter refuses, missing parameters, group
- * constraints not met. {@link #bind} then returns null, and picocli parses the whole command line again, resetting
- * every argument first. {@code QuickParserTest} holds the two to the same results.
+ * constraints not met, a command that has subcommands run without one ({@code serve} without {@code init} or
+ * {@code check}). {@link #bind} then returns null, and picocli parses the whole command line again, resetting every
+ * argument first. {@code QuickParserTest} holds the two to the same results.
  */
 final class QuickParser {
     private QuickParser() {
@@ -214,6 +217,8 @@ final class QuickParser {
                 return text;
             } else if (type == Long.class || type == long.class) {
                 return Long.valueOf(text);
+            } else if (type == Path.class) {
+                return Paths.get(text);
             } else if (type.isEnum()) {
                 return enumConstant(type, text);
             }

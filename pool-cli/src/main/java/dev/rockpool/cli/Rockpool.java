@@ -39,7 +39,7 @@ public final class Rockpool extends CliCommand {
 
     /** The commands, in help order; each is made by {@link #subcommand} only when it is named. */
     private static final List<String> COMMANDS =
-            List.of("pool", "feed", "follow", "fetch", "doctor", "version", "completion");
+            List.of("pool", "feed", "follow", "fetch", "doctor", "serve", "version", "completion");
 
     private final OptionSpec dirArg = OptionSpec.builder("--dir").paramLabel("DIR").type(String.class)
             .scopeType(ScopeType.INHERIT)
@@ -48,7 +48,8 @@ public final class Rockpool extends CliCommand {
 
     /** A command bound to the given streams. */
     public Rockpool(Io io) {
-        super("rockpool", false, "Bounded local pools of JSON messages: feed, follow, fetch, filter and replay them.");
+        super("rockpool", false, "Bounded local pools of JSON messages: feed, follow, fetch, filter and replay them.",
+                "Pools of a `rockpool serve` too: name them http(s)://host:port/POOL.");
         this.io = io;
     }
 
@@ -81,6 +82,9 @@ public final class Rockpool extends CliCommand {
             case "follow": return new FollowCommand(this);
             case "fetch": return new FetchCommand(this);
             case "doctor": return new DoctorCommand(this);
+            // Made by the class itself: `new ServeCommand` here would have the verifier load ServeCommand to check
+            // that it is a CliCommand, on every start. The server's command is loaded only when it is named.
+            case "serve": return ServeCommand.of(this);
             case "version": return new VersionCommand(this);
             case "completion": return new CompletionCommand(this);
             default: return null;
@@ -100,7 +104,7 @@ public final class Rockpool extends CliCommand {
         try {
             return directory().open(ref.text());
         } catch (PoolException e) {
-            throw e.kind() == ErrorKind.NOT_FOUND && e.seq() == null ? Hints.missingPool(e, ref) : e;
+            throw Hints.forPool(e, ref);
         }
     }
 
@@ -148,6 +152,9 @@ public final class Rockpool extends CliCommand {
      * errors exit 2, engine errors exit with their kind's code.
      */
     static CommandLine commandLine(Rockpool root, String only) {
+        // picocli's default factory looks for Groovy's Closure class once: a lookup that fails opens every jar of the
+        // classpath, the server's too. We have no Groovy.
+        System.setProperty("picocli.disable.closures", "true");
         Io io = root.io();
         CommandLine cl = new CommandLine(withSubcommands(root, only));
         cl.setOut(new PrintWriter(new OutputStreamWriter(io.out(), StandardCharsets.UTF_8), true));

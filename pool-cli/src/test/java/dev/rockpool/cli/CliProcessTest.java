@@ -182,6 +182,31 @@ class CliProcessTest {
         assertEquals("", r.out());
     }
 
+    /**
+     * A command on a local pool loads neither the remote client nor the server (nor Jetty): they cost its start
+     * nothing. The JVM's class loading log says what was loaded.
+     */
+    @Test
+    void localCommandsLoadNeitherTheClientNorTheServer() throws Exception {
+        assertEquals(0, exec(dir, new byte[0], "pool", "create", "p", "--size", "1M").exit());
+        Path log = dir.resolve("classes.log");
+        for (List<String> command : List.of(List.of("feed", "p", "{\"n\":1}"), List.of("fetch", "p", "1"),
+                List.of("pool", "info", "p"), List.of("follow", "p", "--no-follow"))) {
+            List<String> args = new java.util.ArrayList<>(List.of("--dir", dir.toString()));
+            args.addAll(command);
+            ProcessBuilder pb = Cli.process(Cli.launcher(), dir, args);
+            pb.environment().put("JAVA_OPTS", "-Xlog:class+load=info:file=" + log);
+            Cli.Result r = exec(pb, new byte[0]);
+            assertEquals(0, r.exit(), r.toString());
+            List<String> loaded = Files.readAllLines(log);
+            assertTrue(loaded.stream().anyMatch(l -> l.contains(" dev.rockpool.cli.Rockpool ")), command.toString());
+            List<String> remote = loaded.stream().filter(l -> l.matches(".* (dev\\.rockpool\\.(client|server)\\."
+                    + "|org\\.eclipse\\.jetty\\.|dev\\.rockpool\\.cli\\.(Remote|ServeCommand)).*"))
+                    .collect(Collectors.toList());
+            assertEquals(List.of(), remote, command.toString());
+        }
+    }
+
     @Test
     void exitCodesAndJsonErrorsAsAScriptSeesThem() throws Exception {
         Cli.Result missing = exec(dir, new byte[0], "feed", "nope", "{\"a\":1}");

@@ -28,11 +28,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class QuickParserTest {
     private static final List<List<String>> COMMANDS = List.of(List.of("feed"), List.of("fetch"), List.of("follow"),
             List.of("pool", "create"), List.of("pool", "list"), List.of("pool", "info"), List.of("pool", "delete"),
-            List.of("doctor"), List.of("version"), List.of("completion"), List.of("pool"), List.of());
+            List.of("doctor"), List.of("version"), List.of("completion"), List.of("pool"), List.of("serve"),
+            List.of("serve", "init"), List.of("serve", "check"), List.of());
     /** Values for options and positional parameters: good ones for some argument, bad ones for all. */
     private static final List<String> VALUES = List.of("p", "logs", "./a.pool", "../x", "a/b", "{}", "{\"a\":1}", "-",
             "1", "0", "-1", "7", "x", "", "64K", "3G", "1M", "fast", "FLUSH", "Skip", "stop", "pretty", "JSONL",
-            "continue", "FAIL", "bash", "zsh", "10s", "0s", "500ms", "2.5", "2026-11-22T01:02:03Z", "yesterday", "a=b");
+            "continue", "FAIL", "bash", "zsh", "10s", "0s", "500ms", "2.5", "2026-11-22T01:02:03Z", "yesterday", "a=b",
+            "http://127.0.0.1:9700/p", "https://h:1/a/b", "http://h:1", "127.0.0.1:0", "read-only", "WRITE-ONLY", "8",
+            "https://app.example:8443", "init", "check", "./token");
     /** Tokens no command binds quickly: help, unknown options, the end of options, an argument file. */
     private static final List<String> FOREIGN = List.of("-h", "--help", "-V", "--bogus", "-x", "--", "@args",
             "--dir", "-tx", "--one=true");
@@ -45,7 +48,13 @@ class QuickParserTest {
                 "pool create a b --size 1M", "pool list", "pool delete a", "follow p --one", "version",
                 "follow p --tail 1 --one --timeout 10s", "follow p -n 5 -w .data.a --no-follow --on-gap fail",
                 "follow p --since 2026-11-22T01:02:03Z --limit 3 --replay 2.5", "doctor p", "doctor --all --json",
-                "completion bash")) {
+                "completion bash", "feed http://127.0.0.1:9700/p {} --token-file t --tls-ca ca.pem",
+                "follow https://h:9443/p --tls-skip-verify --one", "fetch http://h:1/p 2 --token-file ./t",
+                "pool info http://h:1/p --json", "pool list http://h:1 --tls-skip-verify",
+                "pool create http://h:1/a b --size 1M", "pool delete http://h:1/a --token-file t",
+                "serve --bind 127.0.0.1:0 --access read-only --max-streams 8 check --json",
+                "serve --tls-self-signed --cors-origin https://app.example --cors-origin http://b:1 check",
+                "serve init --output-dir /tmp/x --bind 127.0.0.1:9700 --force")) {
             String[] args = line.split(" ");
             assertNotNull(QuickParser.bind(new Rockpool(io()), args), line);
             assertSameBinding(args);

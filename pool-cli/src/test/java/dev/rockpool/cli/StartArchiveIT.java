@@ -38,7 +38,7 @@ class StartArchiveIT {
             List.of("pool", "info", "p", "--json"), List.of("pool", "list"), List.of("follow", "p", "--one", "--tail",
                     "1"), List.of("follow", "p", "--no-follow", "--where", ".data.n > 1"), List.of("doctor", "p"),
             List.of("version"), List.of("fetch", "missing", "1"), List.of("fetch", "p"), List.of("feed", "p",
-                    "{not json"), List.of("feed", "--help"), List.of("serv"));
+                    "{not json"), List.of("feed", "--help"), List.of("serv"), List.of("serve", "check"));
 
     @TempDir
     Path copy;
@@ -50,12 +50,15 @@ class StartArchiveIT {
     void copyTheBuiltCli() throws IOException {
         Path root = Paths.get(required("rockpool.root"));
         Path target = copy.resolve("pool-cli/target");
-        Files.createDirectories(target.resolve("lib"));
+        Files.createDirectories(target);
         Path jar = Paths.get(required("rockpool.cli.jar"));
         Files.copy(jar, target.resolve(jar.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
-        try (Stream<Path> libs = Files.list(Paths.get(required("rockpool.cli.lib")))) {
-            for (Path lib : libs.collect(Collectors.toList())) {
-                Files.copy(lib, target.resolve("lib").resolve(lib.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+        // lib/ and lib/remote/ (what only serve and remote pools use), as the build left them.
+        Path lib = Paths.get(required("rockpool.cli.lib"));
+        try (Stream<Path> libs = Files.walk(lib)) {
+            for (Path from : libs.collect(Collectors.toList())) {
+                Files.copy(from, target.resolve("lib").resolve(lib.relativize(from).toString()),
+                        StandardCopyOption.COPY_ATTRIBUTES);
             }
         }
         Files.createDirectories(copy.resolve("bin/lib"));
@@ -86,6 +89,11 @@ class StartArchiveIT {
         rockpool(Map.of("JAVA_OPTS", "-Xlog:class+load:file=" + loads), "fetch", "p", "1");
         assertTrue(Files.readString(loads).contains("dev.rockpool.cli.QuickParser source: shared objects file"),
                 "the CLI's classes come from the archive");
+        List<String> jars = List.of(Files.readAllLines(startFile("key")).get(3).split(":"));
+        List<Boolean> remote = jars.stream().map(j -> j.contains("/lib/remote/")).collect(Collectors.toList());
+        int firstRemote = remote.indexOf(true);
+        assertTrue(firstRemote > 1 && !remote.subList(firstRemote, jars.size()).contains(false),
+                "the archive's class path is the launcher's: the server's and client's jars last: " + jars);
     }
 
     @Test

@@ -4,15 +4,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 
-/** Reads a stream line by line into byte arrays, through a buffer of its own (a JSON Lines body). */
+/**
+ * Reads a stream line by line into byte arrays, through a buffer of its own (a JSON Lines body). Runs a given action
+ * before it waits for the stream, so a caller can flush what it made of the lines so far.
+ */
 final class LineReader implements AutoCloseable {
     private final InputStream in;
+    private final Runnable beforeWait;
     private byte[] buffer = new byte[1 << 16];
     private int start;
     private int end;
 
-    LineReader(InputStream in) {
+    LineReader(InputStream in, Runnable beforeWait) {
         this.in = in;
+        this.beforeWait = beforeWait;
     }
 
     /** The next line without its newline; null at the end. A last line cut off without a newline is an error. */
@@ -28,6 +33,9 @@ final class LineReader implements AutoCloseable {
             }
             scanned = end - start;
             compact();
+            if (in.available() <= 0) {
+                beforeWait.run();
+            }
             int n = in.read(buffer, end, buffer.length - end);
             if (n < 0) {
                 if (end > start) {

@@ -18,6 +18,7 @@ import dev.rockpool.pool.PoolDirectory;
 import dev.rockpool.pool.PoolException;
 import dev.rockpool.pool.PoolInfo;
 
+import javax.net.ssl.SSLException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -75,9 +76,17 @@ public final class RemoteClient {
 
     /** Creates a pool ({@code sizeBytes} 0: the server's default size); AlreadyExists if there is one. */
     public PoolInfo create(String pool, long sizeBytes) {
+        return create(pool, sizeBytes, 0);
+    }
+
+    /** Creates a pool with {@code indexCapacity} seq index slots (0: the server's default for the size). */
+    public PoolInfo create(String pool, long sizeBytes, long indexCapacity) {
         ObjectNode body = JsonNodeFactory.instance.objectNode().put("pool", checkName(pool));
         if (sizeBytes > 0) {
             body.put("size_bytes", sizeBytes);
+        }
+        if (indexCapacity > 0) {
+            body.put("index_capacity", indexCapacity);
         }
         return PoolInfoJson.parse(json("POST", "/v0/pools", body).get("pool"));
     }
@@ -241,10 +250,19 @@ public final class RemoteClient {
 
     /** A connection-level failure, as one plain sentence. */
     PoolException unreachable(IOException e) {
+        String server = base.toString().substring(0, base.toString().length() - 1);
+        if (e instanceof SSLException || e.getCause() instanceof SSLException) {
+            SSLException tls = e instanceof SSLException ? (SSLException) e : (SSLException) e.getCause();
+            return new PoolException(ErrorKind.IO, "TLS with " + server + " failed: " + tls.getMessage(), null, null,
+                    null, "trust the server's certificate (--tls-ca FILE: its own, or the CA that signed it), or "
+                    + "is it a plain HTTP server (http://)?", e);
+        }
         String why = e instanceof ConnectException ? "connection refused" : e.getMessage() != null ? e.getMessage()
                 : e.getClass().getSimpleName();
-        return new PoolException(ErrorKind.IO, "cannot reach " + base + ": " + why, null, null, null,
-                "is `rockpool serve` running there?", e);
+        // The JDK's words for an answer that is not HTTP: most likely a TLS server named http://.
+        String hint = why.startsWith("parsing HTTP") ? "is it an HTTPS server (https://)?"
+                : "is `rockpool serve` running there?";
+        return new PoolException(ErrorKind.IO, "cannot reach " + server + ": " + why, null, null, null, hint, e);
     }
 
     private static JsonNode parse(byte[] body) {

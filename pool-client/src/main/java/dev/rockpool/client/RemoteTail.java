@@ -19,9 +19,10 @@ import java.util.function.Consumer;
 /**
  * A remote tail: messages in seq order, one stream request after another. Each request asks for what is still
  * wanted ({@code since_seq} = the seq after the last message received, the messages left of {@code max}, the time
- * left of the timeout), so a dropped connection, the server's limit on a stream's life or a server restart costs
- * nothing: no message is lost and none comes twice. While the server cannot be reached it retries with a growing
- * pause (up to 2 s), until the timeout if there is one. Not thread-safe; {@link #close()} from any thread.
+ * left of the timeout and of the idle timeout), so a dropped connection, the server's limit on a stream's life or a
+ * server restart costs nothing: no message is lost and none comes twice. While the server cannot be reached it
+ * retries with a growing pause (up to 2 s), until a timeout if there is one. Not thread-safe; {@link #close()} from
+ * any thread.
  */
 public final class RemoteTail implements AutoCloseable {
     private static final long FIRST_RETRY_MILLIS = 50;
@@ -31,25 +32,44 @@ public final class RemoteTail implements AutoCloseable {
     private final RemoteClient client;
     private final String pool;
     private final TailOptions options;
-    private final long deadline;
+    private final long end;
+    private long idleEnd;
     private long nextSeq = -1;
     private long received;
     private boolean finished;
+    private boolean idledOut;
     private volatile boolean closed;
     private volatile LineReader body;
     private long retryMillis = FIRST_RETRY_MILLIS;
+    private Runnable onWait = () -> { };
 
     RemoteTail(RemoteClient client, String pool, TailOptions options) {
         this.client = client;
         this.pool = pool;
         this.options = options;
-        this.deadline = options.timeout() == null ? Long.MAX_VALUE
-                : System.nanoTime() + options.timeout().toNanos();
+        long now = System.nanoTime();
+        this.end = options.timeout() == null ? Long.MAX_VALUE : now + options.timeout().toNanos();
+        this.idleEnd = options.idleTimeout() == null ? Long.MAX_VALUE : now + options.idleTimeout().toNanos();
     }
 
     /**
-     * The next message, waiting for it; null when the tail is over ({@code max} received, the timeout passed,
-     * caught up without {@code follow}, or closed).
+     * Runs {@code action} whenever {@link #next()} is about to wait: for the network, or before reconnecting. A caller
+     * that buffers what it makes of the messages flushes there, so nothing it has waits behind a quiet pool or a
+     * server restart.
+     */
+    public RemoteTail onWait(Runnable action) {
+        onWait = action;
+        return this;
+    }
+
+    /** Whether the tail ended because its idle timeout passed without a message. */
+    public boolean idledOut() {
+        return idledOut;
+    }
+
+    /**
+     * The next message, waiting for it; null when the tail is over ({@code max} received, the timeout or the idle
+     * timeout passed, caught up without {@code follow}, or closed).
      *
      * @throws PoolException what the server reported (RetentionGap with {@code gapPolicy} FAIL, NotFound, ...)
      */
@@ -109,6 +129,9 @@ public final class RemoteTail implements AutoCloseable {
         nextSeq = m.seq() + 1;
         received++;
         retryMillis = FIRST_RETRY_MILLIS;
+        if (options.idleTimeout() != null) {
+            idleEnd = System.nanoTime() + options.idleTimeout().toNanos();
+        }
         if (options.max() != null && received >= options.max()) {
             finished = true;
             disconnect();
@@ -128,9 +151,23 @@ public final class RemoteTail implements AutoCloseable {
     /** The server ended a stream normally: the tail is over, or it was the stream's time limit. */
     private void streamEnded() {
         disconnect();
-        if (!options.follow() || System.nanoTime() - deadline >= 0) {
+        if (!options.follow()) {
             finished = true;
+        } else if (nanosLeft() <= 0) {
+            expired();
         }
+    }
+
+    /** Nanoseconds until the timeout or the idle timeout, whichever comes first; Long.MAX_VALUE without either. */
+    private long nanosLeft() {
+        long deadline = Math.min(end, idleEnd);
+        return deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+    }
+
+    /** The timeout or the idle timeout passed. */
+    private void expired() {
+        finished = true;
+        idledOut = idleEnd != Long.MAX_VALUE && idleEnd - System.nanoTime() <= 0;
     }
 
     private void dropped() {
@@ -140,16 +177,17 @@ public final class RemoteTail implements AutoCloseable {
 
     /** Opens the next stream request; false if that failed in a way worth retrying (after a pause). */
     private boolean connect() {
-        long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+        long left = nanosLeft();
         if (left <= 0) {
-            finished = true;
+            expired();
             return false;
         }
+        onWait.run();
         try {
             HttpResponse<InputStream> r = client.stream(query(left));
             r.headers().firstValue("rockpool-start-seq").ifPresent(s -> nextSeq = Math.max(nextSeq,
                     Long.parseLong(s)));
-            body = new LineReader(r.body());
+            body = new LineReader(r.body(), onWait);
             if (closed) {
                 disconnect();
             }
@@ -203,10 +241,11 @@ public final class RemoteTail implements AutoCloseable {
         if (closed) {
             return;
         }
+        onWait.run();
         try {
-            long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE
-                    : TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            Thread.sleep(Math.max(0, Math.min(retryMillis, left)));
+            long left = nanosLeft();
+            Thread.sleep(Math.max(0, Math.min(retryMillis, left == Long.MAX_VALUE ? left
+                    : TimeUnit.NANOSECONDS.toMillis(left))));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closed = true;

@@ -19,11 +19,13 @@ import java.util.List;
  * @param wheres         jq predicates every message must pass (the {@code follow --where} dialect)
  * @param max            messages to receive before the tail ends, or null for no limit
  * @param timeout        how long the whole tail may last, across reconnects, or null for no limit
+ * @param idleTimeout    how long the tail may go without a message (from its start, then from the last message
+ *                       received) before it ends, or null for no limit; {@link RemoteTail#idledOut()} tells it ended so
  * @param gapPolicy      CONTINUE (skip what was overwritten) or FAIL (RetentionGap)
  * @param follow         false: end once every message there was when the tail caught up has been received
  */
 public record TailOptions(Long sinceSeq, Long tail, Long sinceTimeNanos, List<String> tags, List<String> wheres,
-                          Long max, Duration timeout, GapPolicy gapPolicy, boolean follow) {
+                          Long max, Duration timeout, Duration idleTimeout, GapPolicy gapPolicy, boolean follow) {
     public TailOptions {
         tags = List.copyOf(tags);
         wheres = List.copyOf(wheres);
@@ -46,6 +48,7 @@ public record TailOptions(Long sinceSeq, Long tail, Long sinceTimeNanos, List<St
         private final List<String> wheres = new ArrayList<>();
         private Long max;
         private Duration timeout;
+        private Duration idleTimeout;
         private GapPolicy gapPolicy = GapPolicy.CONTINUE;
         private boolean follow = true;
 
@@ -89,6 +92,12 @@ public record TailOptions(Long sinceSeq, Long tail, Long sinceTimeNanos, List<St
             return this;
         }
 
+        /** Ends the tail when {@code d} passes without a message (the CLI's {@code follow --timeout}). */
+        public Builder idleTimeout(Duration d) {
+            idleTimeout = d;
+            return this;
+        }
+
         public Builder gapPolicy(GapPolicy p) {
             gapPolicy = p;
             return this;
@@ -100,7 +109,8 @@ public record TailOptions(Long sinceSeq, Long tail, Long sinceTimeNanos, List<St
         }
 
         public TailOptions build() {
-            return new TailOptions(sinceSeq, tail, sinceTimeNanos, tags, wheres, max, timeout, gapPolicy, follow);
+            return new TailOptions(sinceSeq, tail, sinceTimeNanos, tags, wheres, max, timeout, idleTimeout, gapPolicy,
+                    follow);
         }
     }
 }

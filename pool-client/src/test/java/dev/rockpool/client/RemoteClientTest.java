@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,6 +91,61 @@ class RemoteClientTest {
                     .build()));
             assertEquals(List.of(), seqs(c, "p", TailOptions.builder().fromNow().timeout(Duration.ofMillis(300))
                     .build()));
+        }
+    }
+
+    /**
+     * An idle timeout ends a tail that has received nothing for that long, from its start and then from each message,
+     * and says so; a tail that ends otherwise (caught up without follow, max reached) has not idled out. Each message
+     * reaches the caller before the tail waits again ({@code onWait} runs only then).
+     */
+    @Test
+    void idleTimeoutEndsAQuietTailAndIsResetByEachMessage() throws Exception {
+        try (PoolServer server = serve(b -> b)) {
+            RemoteClient c = RemoteClient.builder(server.url()).build();
+            c.create("p", 1 << 20);
+            try (RemoteTail quiet = c.tail("p", TailOptions.builder().fromNow().idleTimeout(Duration.ofMillis(300))
+                    .build())) {
+                assertNull(quiet.next());
+                assertTrue(quiet.idledOut());
+            }
+            List<Long> waitedAfter = new ArrayList<>();
+            List<Long> received = new ArrayList<>();
+            Thread writer = new Thread(() -> {
+                for (int i = 1; i <= 3; i++) {
+                    sleep(200);
+                    c.append("p", JsonData.parse("{\"i\":" + i + "}"), List.of(), Durability.FAST);
+                }
+            });
+            try (RemoteTail tail = c.tail("p", TailOptions.builder().fromNow().idleTimeout(Duration.ofMillis(1500))
+                    .build())) {
+                tail.onWait(() -> waitedAfter.add((long) received.size()));
+                writer.start();
+                tail.forEach(m -> received.add(m.seq()));
+                assertTrue(tail.idledOut());
+            }
+            writer.join();
+            assertEquals(List.of(1L, 2L, 3L), received, "each message resets the idle timeout");
+            assertTrue(waitedAfter.containsAll(List.of(0L, 1L, 2L, 3L)), waitedAfter.toString());
+            try (RemoteTail caughtUp = c.tail("p", TailOptions.builder().follow(false)
+                    .idleTimeout(Duration.ofSeconds(30)).build())) {
+                caughtUp.forEach(m -> { });
+                assertFalse(caughtUp.idledOut());
+            }
+            try (RemoteTail limited = c.tail("p", TailOptions.builder().max(1).idleTimeout(Duration.ofSeconds(30))
+                    .build())) {
+                assertEquals(1, limited.next().seq());
+                assertNull(limited.next());
+                assertFalse(limited.idledOut());
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -183,7 +240,7 @@ class RemoteClientTest {
         RemoteClient c = RemoteClient.builder("http://127.0.0.1:9").build();
         PoolException e = assertThrows(PoolException.class, () -> c.info("p"));
         assertEquals(ErrorKind.IO, e.kind());
-        assertTrue(e.getMessage().startsWith("cannot reach http://127.0.0.1:9/"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("cannot reach http://127.0.0.1:9: "), e.getMessage());
         assertEquals(ErrorKind.USAGE, assertThrows(PoolException.class,
                 () -> RemoteClient.builder("http://host:1/pools/x")).kind());
     }

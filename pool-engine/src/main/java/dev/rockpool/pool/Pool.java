@@ -388,12 +388,24 @@ public final class Pool implements AutoCloseable {
     /** The encoded meta of a draft, after checking that the whole message fits in the ring. */
     private byte[] encodeChecked(Draft draft) {
         byte[] meta = MetaCodec.encode(draft.tags(), draft.origin());
-        long frameLength = (long) FRAME_HEADER_LENGTH + meta.length + draft.data().length();
-        long max = maxFrameLength();
-        if (frameLength > max || FrameDescriptor.align((int) frameLength) > max) {
-            throw new MessageTooLargeException(path, frameLength, max);
-        }
+        checkFrame(path, (long) FRAME_HEADER_LENGTH + meta.length + draft.data().length(), maxFrameLength());
         return meta;
+    }
+
+    /**
+     * Throws what an append of {@code draft} would throw for its size (MessageTooLarge, a Usage error) unless its frame
+     * fits in {@code maxFrameLength} bytes: a pool's {@link #maxFrameLength()}; for a pool known only remotely, its
+     * {@link PoolInfo#ringCapacity()} (looser for a pool of several segments: its server checks the exact bound).
+     */
+    public static void checkFits(Draft draft, long maxFrameLength, Path path) {
+        checkFrame(path, (long) FRAME_HEADER_LENGTH + MetaCodec.encode(draft.tags(), draft.origin()).length
+                + draft.data().length(), maxFrameLength);
+    }
+
+    private static void checkFrame(Path path, long frameLength, long maxFrameLength) {
+        if (frameLength > maxFrameLength || FrameDescriptor.align((int) frameLength) > maxFrameLength) {
+            throw new MessageTooLargeException(path, frameLength, maxFrameLength);
+        }
     }
 
     /** msync of the ring bytes in {@code [from, to)} and of their index slots, before the tail publishes them. */

@@ -59,8 +59,8 @@ final class BearerAuth {
     }
 
     private static Refusal unauthorized(String message) {
-        return new Refusal(401, ErrorKind.PERMISSION, message, "send Authorization: Bearer TOKEN (the server's "
-                + "--token-file)");
+        return new Refusal(401, ErrorKind.PERMISSION, message, "send the token of the server's --token-file: "
+                + "Authorization: Bearer TOKEN (rockpool's commands: --token-file FILE)");
     }
 
     private static byte[] sha256(byte[] bytes) {

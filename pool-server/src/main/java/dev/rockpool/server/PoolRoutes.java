@@ -125,9 +125,8 @@ final class PoolRoutes {
     }
 
     void get(Exchange x) {
-        long seq = parseSeq(x.vars.get(1));
-        Message m = pools.get(x.pool()).get(seq).orElseThrow(() -> new PoolException(ErrorKind.NOT_FOUND,
-                "no message with seq " + seq + " in pool " + x.pool(), null, seq, null, null, null));
+        // The engine's NotFound: whether the message was overwritten or is not written yet, and the pool's bounds.
+        Message m = pools.get(x.pool()).fetch(parseSeq(x.vars.get(1)));
         x.send(200, Exchange.JSON, messageBody(m));
     }
 

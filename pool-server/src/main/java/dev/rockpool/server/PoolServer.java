@@ -1,5 +1,6 @@
 package dev.rockpool.server;
 
+import dev.rockpool.pool.ErrorKind;
 import dev.rockpool.pool.PoolDirectory;
 import dev.rockpool.pool.PoolException;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -13,6 +14,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -99,13 +101,21 @@ public final class PoolServer implements AutoCloseable {
         Path dir = check.config().poolDir();
         try {
             Files.createDirectories(dir);
-            jetty.start();
         } catch (IOException e) {
             throw PoolException.io(dir, "cannot create the pool directory", e);
+        }
+        try {
+            jetty.start();
         } catch (Exception e) {
             stopQuietly();
-            throw PoolException.io(null, "cannot serve on " + ServerCheck.hostPort(check.config().host(),
-                    check.config().port()), e);
+            Throwable why = e;
+            while (why.getCause() != null) {
+                why = why.getCause(); // Jetty's "Failed to bind" wraps the reason: "Address already in use"
+            }
+            throw new PoolException(ErrorKind.IO, "cannot serve on " + ServerCheck.hostPort(check.config().host(),
+                    check.config().port()) + ": " + (why.getMessage() != null ? why.getMessage() : why), null, null,
+                    null, why instanceof BindException ? "another process listens there: choose another port (0: any "
+                    + "free one)" : null, e);
         }
         InetSocketAddress bound = new InetSocketAddress(check.bindAddress(), connector.getLocalPort());
         if (check.config().readyFile() != null) {
