@@ -88,6 +88,11 @@ final class Exchange {
     /** Records the status of a response that streams (its body is written elsewhere). */
     void streaming(int status) {
         response.setStatus(status);
+        counted(status);
+    }
+
+    /** Records the status of a response answered elsewhere (a WebSocket upgrade). */
+    void counted(int status) {
         metrics.request(route, request.getMethod(), status);
     }
 
