@@ -24,8 +24,9 @@ import java.util.List;
  * heartbeats are comment lines; the last error is an {@code error} event whose id says where to resume.
  *
  * <p>An id is the seq of the last message sent from the pool; for a stream over several pools, every pool's, as
- * {@code name:seq} pairs joined by commas (names percent-encoded). A client that reconnects with it in
- * {@code Last-Event-ID} resumes right after it in every pool: nothing lost, nothing twice.
+ * {@code name:seq} pairs joined by commas (names percent-encoded), and each envelope then names its pool
+ * ({@code {"pool":"a","seq":...}}). A client that reconnects with the id in {@code Last-Event-ID} resumes right after
+ * it in every pool: nothing lost, nothing twice.
  */
 final class SseFraming implements Framing {
     private static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -34,12 +35,19 @@ final class SseFraming implements Framing {
     private final MessageFilter filter;
     private final boolean plasma;
     private final byte[] opening;
+    /** Across pools: {@code {"pool":"name",} per pool, which an envelope's own first brace follows. */
+    private final byte[][] poolFields;
 
     private SseFraming(List<String> pools, MessageFilter filter, boolean plasma, Duration retry) {
         this.pools = List.copyOf(pools);
         this.filter = filter;
         this.plasma = plasma;
         this.opening = ("retry: " + retry.toMillis() + "\n\n").getBytes(StandardCharsets.US_ASCII);
+        this.poolFields = new byte[pools.size()][];
+        for (int i = 0; i < pools.size(); i++) {
+            String name = new String(Framing.json(pools.get(i)), StandardCharsets.UTF_8);
+            poolFields[i] = ("{\"pool\":" + name + ",").getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     /** Events carrying envelopes, over one pool or several; {@code filter}'s event types name the events. */
@@ -71,7 +79,12 @@ final class SseFraming implements Framing {
             return message.form("sse:" + (event == null ? "" : event), o -> event(event, o.envelope(),
                     Long.toString(o.message.seq())));
         }
-        return event(event, message.envelope(), id(next));
+        byte[] envelope = message.envelope();
+        byte[] field = poolFields[source];
+        byte[] data = new byte[field.length + envelope.length - 1];
+        System.arraycopy(field, 0, data, 0, field.length);
+        System.arraycopy(envelope, 1, data, field.length, envelope.length - 1);
+        return event(event, data, id(next));
     }
 
     @Override
