@@ -92,9 +92,11 @@ final class SseClient implements AutoCloseable {
     private void read() {
         String type = null;
         StringBuilder data = null;
+        String idBuffer = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 if (line.isEmpty()) {
+                    lastEventId = idBuffer; // committed at the event's end: a cut-off event moves nothing
                     if (data != null) {
                         events.add(new Event(type == null ? "message" : type, lastEventId, data.toString()));
                     }
@@ -110,7 +112,7 @@ final class SseClient implements AutoCloseable {
                         case "event": type = value; break;
                         case "data": data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
                             break;
-                        case "id": lastEventId = value; break;
+                        case "id": idBuffer = value; break;
                         case "retry": retryMillis = Long.parseLong(value); break;
                         default: break;
                     }
