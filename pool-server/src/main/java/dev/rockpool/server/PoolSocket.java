@@ -229,7 +229,9 @@ final class PoolSocket implements FrameHandler, Delivery, Heartbeats.Beating {
             return false;
         }
         send(frame, true);
-        if (heldBytes.get() >= FLUSH_BYTES) {
+        // Like an HTTP stream: a batch worth a write, or half the client's bound, goes out without waiting for the
+        // feed's flush, so a client that keeps up is never cut off because the feed read a large batch at once.
+        if (heldBytes.get() >= Math.min(FLUSH_BYTES, limit / 2)) {
             flush();
         }
         return true;

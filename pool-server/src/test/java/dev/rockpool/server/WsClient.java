@@ -35,7 +35,8 @@ public final class WsClient implements AutoCloseable {
 
     /** One socket: what it received, and how it closed (public: Jetty calls it by method handles). */
     public static final class Socket implements Session.Listener.AutoDemanding {
-        final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
+        /** Frames as received: parsed when looked at, so the socket reads as fast as the server sends. */
+        final BlockingQueue<String> received = new LinkedBlockingQueue<>();
         final CompletableFuture<Integer> closed = new CompletableFuture<>();
         volatile Session session;
 
@@ -46,8 +47,15 @@ public final class WsClient implements AutoCloseable {
 
         @Override
         public void onWebSocketText(String text) {
+            received.add(text);
+        }
+
+        private static JsonNode json(String text) {
+            if (text == null) {
+                return null;
+            }
             try {
-                received.add(JsonData.MAPPER.readTree(text));
+                return JsonData.MAPPER.readTree(text);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -70,7 +78,7 @@ public final class WsClient implements AutoCloseable {
             if (!passedOver.isEmpty()) {
                 return passedOver.remove(0);
             }
-            return received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return json(received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS));
         }
 
         /**
@@ -88,9 +96,11 @@ public final class WsClient implements AutoCloseable {
                 }
             }
             while (out.size() < n) {
-                JsonNode f = received.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                JsonNode f = json(received.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
                 if (f == null) {
-                    throw new AssertionError("got " + out.size() + " of " + n + " frames: " + out);
+                    throw new AssertionError("got " + out.size() + " of " + n + " frames" + (out.isEmpty() ? ""
+                            : ", the last " + out.get(out.size() - 1)) + "; passed over " + passedOver.size()
+                            + (passedOver.isEmpty() ? "" : ", the last " + passedOver.get(passedOver.size() - 1)));
                 }
                 if (which.test(f)) {
                     out.add(f);
