@@ -51,11 +51,16 @@ final class SseClient implements AutoCloseable {
     volatile String lastEventId;
     volatile Long retryMillis;
 
+    /** Reads the events of a stream (status 200); an error status leaves the body to {@link #errorBody()}. */
     private SseClient(HttpResponse<InputStream> response) {
         this.response = response;
         this.reader = new Thread(this::read, "sse-client");
         reader.setDaemon(true);
-        reader.start();
+        if (response.statusCode() == 200) {
+            reader.start();
+        } else {
+            events.add(END);
+        }
     }
 
     /** Opens {@code url} with {@code Accept: text/event-stream} and the given header pairs. */
@@ -163,12 +168,6 @@ final class SseClient implements AutoCloseable {
             out.add(e);
         }
         return out;
-    }
-
-    /** True once the stream ended. */
-    boolean ended(Duration timeout) throws InterruptedException {
-        reader.join(timeout.toMillis());
-        return !reader.isAlive();
     }
 
     @Override
