@@ -10,7 +10,8 @@ import java.time.Duration;
 
 /**
  * The server in a JVM of its own, to be killed with SIGKILL and started again on the same port:
- * {@code ServerProcess DIR PORT [token=FILE] [heartbeat=MS] [cors=ORIGIN]}. Prints {@code ready URL} once it serves.
+ * {@code ServerProcess DIR PORT [token=FILE] [heartbeat=MS] [retry=MS] [cors=ORIGIN]}. Prints {@code ready URL} once it
+ * serves.
  */
 public final class ServerProcess {
     private ServerProcess() {
@@ -23,6 +24,7 @@ public final class ServerProcess {
             switch (kv[0]) {
                 case "token": b.tokenFile(Path.of(kv[1])); break;
                 case "heartbeat": b.heartbeat(Duration.ofMillis(Long.parseLong(kv[1]))); break;
+                case "retry": b.sseRetry(Duration.ofMillis(Long.parseLong(kv[1]))); break;
                 case "cors": b.corsOrigin(kv[1]); break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
             }
