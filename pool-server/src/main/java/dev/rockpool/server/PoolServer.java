@@ -38,6 +38,11 @@ public final class PoolServer implements AutoCloseable {
     public static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     /** Threads for requests; requests are short and streams take none. */
     private static final int MAX_THREADS = 64;
+    /**
+     * Connections the kernel queues before the server accepts them (the JDK's default is 50): thousands of
+     * EventSources reconnect at once after a restart.
+     */
+    private static final int ACCEPT_QUEUE = 1024;
     /** A connection with no traffic is closed after this; a quiet stream ends at its deadline instead. */
     private static final long IDLE_TIMEOUT_MILLIS = 30_000;
 
@@ -107,6 +112,7 @@ public final class PoolServer implements AutoCloseable {
         connector.setHost(check.bindAddress().getHostAddress());
         connector.setPort(check.config().port());
         connector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
+        connector.setAcceptQueueSize(ACCEPT_QUEUE);
         return connector;
     }
 
