@@ -70,18 +70,21 @@ final class Scripts {
         final int kafkaPort;
         final int controllerPort;
         final int connectPort;
+        /** Where bin/rockpool-demo's server listens. */
+        final int demoServePort;
 
-        Stack(Path stateDir, int kafkaPort, int controllerPort, int connectPort) {
+        Stack(Path stateDir, int kafkaPort, int controllerPort, int connectPort, int demoServePort) {
             this.stateDir = stateDir;
             this.kafkaPort = kafkaPort;
             this.controllerPort = controllerPort;
             this.connectPort = connectPort;
+            this.demoServePort = demoServePort;
         }
 
-        /** A stack in {@code stateDir} on three free ports. */
+        /** A stack in {@code stateDir} on free ports. */
         static Stack onFreePorts(Path stateDir) {
-            Set<Integer> taken = new HashSet<>(List.of(9092, 9093, 8083));
-            return new Stack(stateDir, freePort(taken), freePort(taken), freePort(taken));
+            Set<Integer> taken = new HashSet<>(List.of(9092, 9093, 8083, 9700));
+            return new Stack(stateDir, freePort(taken), freePort(taken), freePort(taken), freePort(taken));
         }
 
         Map<String, String> env() {
@@ -90,6 +93,7 @@ final class Scripts {
             env.put("ROCKPOOL_KAFKA_PORT", Integer.toString(kafkaPort));
             env.put("ROCKPOOL_CONTROLLER_PORT", Integer.toString(controllerPort));
             env.put("ROCKPOOL_CONNECT_PORT", Integer.toString(connectPort));
+            env.put("ROCKPOOL_DEMO_SERVE_PORT", Integer.toString(demoServePort));
             env.put("ROCKPOOL_PLUGIN_DIR", required("rockpool.plugin.dir"));
             env.put("ROCKPOOL_KAFKA_LIB", required("rockpool.kafka.lib"));
             return env;

@@ -44,6 +44,20 @@ class MessageFilterTest {
     }
 
     @Test
+    void anyTagsIsAnOrBesideTheOtherConditions() {
+        Message m = message("{\"n\":3}", "app", "views", "poll");
+        MessageFilter byType = MessageFilter.of(null, List.of("annotation", "poll", "views"), null);
+        assertTrue(byType.test(m));
+        assertEquals("poll", byType.firstOfAnyTags(m), "the first of the types asked for, in their order");
+        assertFalse(MessageFilter.of(null, List.of("annotation"), null).test(m));
+        assertFalse(MessageFilter.of(List.of("prod"), List.of("poll"), null).test(m), "required tags still apply");
+        assertFalse(MessageFilter.of(null, List.of("poll"), List.of(".data.n > 3")).test(m), "and where");
+        assertTrue(MessageFilter.of(List.of("app"), List.of("x", "views"), List.of(".data.n == 3")).test(m));
+        assertEquals(null, MessageFilter.of(List.of("app"), null, null).firstOfAnyTags(m));
+        assertFalse(byType.keepsAll());
+    }
+
+    @Test
     void envelopeShape() {
         Message m = message("{\"a\":\"é\"}", "t\"q");
         String env = new String(Envelope.bytes(m), StandardCharsets.UTF_8);

@@ -44,64 +44,73 @@ final class KillLoop {
     /** Returns how many kills left the lock word held by the dead child. */
     static int runKills(Path dir, RingLayout layout, PoolOptions options, int kills, int batch, int maxPad,
                         boolean untilHeld, boolean poolHoldsAcks) throws Exception {
+        try (Pool pool = layout.create(dir.resolve("crash.pool"), options)) {
+            return runKills(dir, pool, kills, batch, maxPad, untilHeld, poolHoldsAcks);
+        }
+    }
+
+    /**
+     * The kill loop on a pool that may hold messages already: those must be {@link TestMessages} of {@code maxPad}
+     * from writers other than 0 .. {@code kills}, the children's numbers.
+     */
+    static int runKills(Path dir, Pool pool, int kills, int batch, int maxPad, boolean untilHeld,
+                        boolean poolHoldsAcks) throws Exception {
         Random random = new Random(SEED);
-        Path file = dir.resolve("crash.pool");
+        Path file = pool.path();
         int held = 0;
         long maxAcked = 0;
         long checkedUpTo = 0;
         long totalAcks = 0;
-        try (Pool pool = layout.create(file, options)) {
-            ChildProcess next = startChild(dir, file, 0, batch, maxPad);
-            int i = 0;
-            for (; i < kills || untilHeld && held == 0 && i < 40; i++) {
-                ChildProcess child = next;
-                Files.createFile(dir.resolve("go-" + i));
-                String first = child.await("ACK", 120);
-                // Start the next JVM now so that it is ready the moment this one dies: the test runs in half the time.
-                // It waits for its go file, so it does not touch the pool before the checks below are done.
-                next = startChild(dir, file, i + 1, batch, maxPad);
-                Thread.sleep(5 + random.nextInt(146));
-                child.process().destroyForcibly();
-                child.waitFor(60);
-                long lockWord = PoolTesting.headerLong(file, HeaderDescriptor.LOCK_OFFSET);
-                if (lockWord != 0) {
-                    assertEquals(child.pid(), WriterLock.pidOf(lockWord), "only the dead child can hold the lock");
-                    held++;
-                }
-                Acks acks = parseAcks(first, child.remainingLines(), i, child);
-                totalAcks += acks.seqAndCounter().size();
-                assertTrue(acks.firstSeq() > maxAcked, "seq " + acks.firstSeq() + " reused after " + maxAcked);
-                maxAcked = acks.lastSeq();
-
-                int kill = i;
-                DoctorReport report = Pool.doctor(file);
-                assertTrue(report.clean(), () -> "kill " + kill + " seed " + SEED + ": " + report.issues());
-                checkedUpTo = verify(pool, acks, i, checkedUpTo, maxPad, poolHoldsAcks);
-            }
-            // The writer started after the last kill proceeds too (taking over the lock), then ends.
+        ChildProcess next = startChild(dir, file, 0, batch, maxPad);
+        int i = 0;
+        for (; i < kills || untilHeld && held == 0 && i < 40; i++) {
+            ChildProcess child = next;
             Files.createFile(dir.resolve("go-" + i));
-            String first = next.await("ACK", 120);
-            maxAcked = Math.max(maxAcked, Long.parseLong(first.split(" ")[1]));
-            next.kill();
-            AppendResult own = pool.append(Draft.of("{\"after\":\"all kills\"}"));
-            assertTrue(own.seq() > maxAcked);
-            assertEquals(0, PoolTesting.headerLong(file, HeaderDescriptor.LOCK_OFFSET), "released");
-            DoctorReport report = pool.doctor();
-            assertTrue(report.clean(), report.issues()::toString);
-            assertEquals(List.of(), report.notes());
-            // Everything still in the pool reads back intact, in seq order.
-            long previous = 0;
-            Cursor c = pool.cursor(Start.earliest());
-            for (Message m = c.next(); m != null; m = c.next()) {
-                assertTrue(m.seq() > previous);
-                previous = m.seq();
-                if (m.seq() != own.seq()) {
-                    TestMessages.check(m, maxPad);
-                }
+            String first = child.await("ACK", 120);
+            // Start the next JVM now so that it is ready the moment this one dies: the test runs in half the time.
+            // It waits for its go file, so it does not touch the pool before the checks below are done.
+            next = startChild(dir, file, i + 1, batch, maxPad);
+            Thread.sleep(5 + random.nextInt(146));
+            child.process().destroyForcibly();
+            child.waitFor(60);
+            long lockWord = PoolTesting.headerLong(file, HeaderDescriptor.LOCK_OFFSET);
+            if (lockWord != 0) {
+                assertEquals(child.pid(), WriterLock.pidOf(lockWord), "only the dead child can hold the lock");
+                held++;
             }
-            assertEquals(own.seq(), previous);
-            assertTrue(totalAcks > kills, "children acknowledged " + totalAcks + " appends");
+            Acks acks = parseAcks(first, child.remainingLines(), i, child);
+            totalAcks += acks.seqAndCounter().size();
+            assertTrue(acks.firstSeq() > maxAcked, "seq " + acks.firstSeq() + " reused after " + maxAcked);
+            maxAcked = acks.lastSeq();
+
+            int kill = i;
+            DoctorReport report = Pool.doctor(file);
+            assertTrue(report.clean(), () -> "kill " + kill + " seed " + SEED + ": " + report.issues());
+            checkedUpTo = verify(pool, acks, i, checkedUpTo, maxPad, poolHoldsAcks);
         }
+        // The writer started after the last kill proceeds too (taking over the lock), then ends.
+        Files.createFile(dir.resolve("go-" + i));
+        String first = next.await("ACK", 120);
+        maxAcked = Math.max(maxAcked, Long.parseLong(first.split(" ")[1]));
+        next.kill();
+        AppendResult own = pool.append(Draft.of("{\"after\":\"all kills\"}"));
+        assertTrue(own.seq() > maxAcked);
+        assertEquals(0, PoolTesting.headerLong(file, HeaderDescriptor.LOCK_OFFSET), "released");
+        DoctorReport report = pool.doctor();
+        assertTrue(report.clean(), report.issues()::toString);
+        assertEquals(List.of(), report.notes());
+        // Everything still in the pool reads back intact, in seq order.
+        long previous = 0;
+        Cursor c = pool.cursor(Start.earliest());
+        for (Message m = c.next(); m != null; m = c.next()) {
+            assertTrue(m.seq() > previous);
+            previous = m.seq();
+            if (m.seq() != own.seq()) {
+                TestMessages.check(m, maxPad);
+            }
+        }
+        assertEquals(own.seq(), previous);
+        assertTrue(totalAcks > kills, "children acknowledged " + totalAcks + " appends");
         return held;
     }
 

@@ -1,7 +1,6 @@
 package dev.rockpool.server;
 
 import dev.rockpool.pool.ErrorKind;
-import dev.rockpool.pool.JsonData;
 import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.PoolException;
 import org.eclipse.jetty.http.HttpHeader;
@@ -28,9 +27,14 @@ final class Api extends Handler.Abstract {
     private final Health health;
     private final PoolRoutes pools;
     private final TailRoute tails;
+    private final EventsRoute events;
+    private final SocketRoute sockets;
+    private final UiRoute ui;
+    private final byte[] serverInfo;
 
+    /** The routes' handlers; {@code serverInfo} is the answer to {@code GET /v0/server}. */
     Api(BearerAuth auth, AccessMode access, Cors cors, ServerMetrics metrics, Health health, PoolRoutes pools,
-        TailRoute tails) {
+        TailRoute tails, EventsRoute events, SocketRoute sockets, UiRoute ui, byte[] serverInfo) {
         this.auth = auth;
         this.access = access;
         this.cors = cors;
@@ -38,6 +42,10 @@ final class Api extends Handler.Abstract {
         this.health = health;
         this.pools = pools;
         this.tails = tails;
+        this.events = events;
+        this.sockets = sockets;
+        this.ui = ui;
+        this.serverInfo = serverInfo.clone();
     }
 
     @Override
@@ -90,7 +98,11 @@ final class Api extends Handler.Abstract {
     }
 
     private void dispatch(Exchange x) {
-        if (x.route.access != Route.Access.NONE || x.route == Route.METRICS) {
+        if (x.route == Route.ROOT && !EventsRoute.wantsEvents(x)) {
+            ui.redirect(x);
+            return;
+        }
+        if (x.route.access != Route.Access.NONE) {
             auth.check(x.request);
         }
         if (x.route.access == Route.Access.READ && !access.allowsRead()
@@ -112,6 +124,13 @@ final class Api extends Handler.Abstract {
             case APPEND_BATCH: pools.appendBatch(x); break;
             case GET_MESSAGE: pools.get(x); break;
             case TAIL: tails.tail(x); break;
+            case EVENTS: events.poolEvents(x); break;
+            case EVENTS_ACROSS_POOLS: events.events(x); break;
+            case ROOT: events.plasma(x); break;
+            case SOCKET: sockets.open(x); break;
+            case UI:
+            case UI_FILE: ui.serve(x); break;
+            case SERVER: x.send(200, Exchange.JSON, serverInfo); break;
             default: throw new PoolException(ErrorKind.USAGE, "Lite3 is not served: rockpool stores JSON; use "
                     + "/append, /messages/{seq} and /tail");
         }

@@ -12,8 +12,9 @@ import java.util.Set;
 /**
  * Cross-origin requests from browsers, for exact origins only. An allowed origin gets
  * {@code Access-Control-Allow-Origin} with itself (never {@code *}); a preflight from any other origin is refused
- * (403). A write (POST, DELETE) that carries a foreign {@code Origin} is refused too: a page elsewhere must not
- * append to a server on loopback behind the user's back (a form post needs no preflight). Requests from the
+ * (403). A write (POST, DELETE) or a WebSocket upgrade that carries a foreign {@code Origin} is refused too: a page
+ * elsewhere must not append to a server on loopback behind the user's back (a form post needs no preflight, and
+ * WebSockets know no CORS). Requests from the
  * server's own origin, and clients that send no {@code Origin} (curl, the CLI), are not concerned.
  */
 final class Cors {
@@ -59,10 +60,20 @@ final class Cors {
             return;
         }
         String method = request.getMethod();
-        if (isPreflight(request) || method.equals("POST") || method.equals("DELETE") || method.equals("PUT")) {
+        if (isPreflight(request) || method.equals("POST") || method.equals("DELETE") || method.equals("PUT")
+                || isUpgrade(request)) {
             throw new Refusal(403, ErrorKind.PERMISSION, "forbidden: origin " + origin + " is not allowed",
                     "start the server with --cors-origin " + origin + " to let pages from it in");
         }
+    }
+
+    /**
+     * A WebSocket upgrade: browsers let any page open one to any server (no CORS), and it can write; it is refused
+     * from a foreign origin like a POST.
+     */
+    private static boolean isUpgrade(Request request) {
+        String upgrade = request.getHeaders().get(HttpHeader.UPGRADE);
+        return upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("websocket");
     }
 
     private static boolean sameOrigin(Request request, String origin) {

@@ -3,7 +3,6 @@ package dev.rockpool.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.rockpool.filter.ErrorJson;
 import dev.rockpool.pool.ErrorKind;
-import dev.rockpool.pool.JsonData;
 import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.PoolException;
 import org.eclipse.jetty.http.HttpHeader;
@@ -89,6 +88,11 @@ final class Exchange {
     /** Records the status of a response that streams (its body is written elsewhere). */
     void streaming(int status) {
         response.setStatus(status);
+        counted(status);
+    }
+
+    /** Records the status of a response answered elsewhere (a WebSocket upgrade). */
+    void counted(int status) {
         metrics.request(route, request.getMethod(), status);
     }
 

@@ -95,14 +95,19 @@ final class PoolRoutes {
     /** {@code {"message": envelope}}: the message as stored, data included, as plasmite answers. */
     void append(Exchange x) {
         String name = x.pool();
-        x.readBody(maxBody, body -> {
-            Bodies.Append a = Bodies.append(body);
-            Pool pool = pools.get(name);
-            AppendResult r = pool.append(Draft.of(a.data(), a.tags()), a.durability());
-            metrics.appended(name, 1);
-            Message m = Message.of(r.seq(), r.timeNanos(), a.tags(), null, a.data());
-            x.send(200, Exchange.JSON, messageBody(m));
-        });
+        x.readBody(maxBody, body -> x.send(200, Exchange.JSON, messageBody(append(name, body))));
+    }
+
+    /**
+     * Appends the message of an append body ({@code {"data","tags"?,"durability"?}}, as {@code POST .../append} and
+     * a WebSocket's text frames carry it) to a pool; the message as stored.
+     */
+    Message append(String name, byte[] body) {
+        Bodies.Append a = Bodies.append(body);
+        Pool pool = pools.get(name);
+        AppendResult r = pool.append(Draft.of(a.data(), a.tags()), a.durability());
+        metrics.appended(name, 1);
+        return Message.of(r.seq(), r.timeNanos(), a.tags(), null, a.data());
     }
 
     /**
@@ -162,18 +167,8 @@ final class PoolRoutes {
             g.writeStartObject();
             g.writeArrayFieldStart("messages");
             for (AppendResult r : results) {
-                g.writeStartObject();
-                g.writeNumberField("seq", r.seq());
-                g.writeStringField("time", r.timeNanos() == results.get(0).timeNanos() ? time
-                        : TimeFormat.format(r.timeNanos()));
-                g.writeObjectFieldStart("meta");
-                g.writeArrayFieldStart("tags");
-                for (String tag : tags) {
-                    g.writeString(tag);
-                }
-                g.writeEndArray();
-                g.writeEndObject();
-                g.writeEndObject();
+                writeReceipt(g, r.seq(), r.timeNanos() == results.get(0).timeNanos() ? time
+                        : TimeFormat.format(r.timeNanos()), tags);
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -181,6 +176,21 @@ final class PoolRoutes {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /** A receipt: {@code {"seq","time","meta":{"tags"}}}. */
+    static void writeReceipt(JsonGenerator g, long seq, String time, List<String> tags) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("seq", seq);
+        g.writeStringField("time", time);
+        g.writeObjectFieldStart("meta");
+        g.writeArrayFieldStart("tags");
+        for (String tag : tags) {
+            g.writeString(tag);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+        g.writeEndObject();
     }
 
     private static long positive(long value, String field) {

@@ -1,6 +1,8 @@
 package dev.rockpool.server;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.rockpool.pool.ErrorKind;
+import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.PoolDirectory;
 import dev.rockpool.pool.PoolException;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -38,6 +40,11 @@ public final class PoolServer implements AutoCloseable {
     public static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     /** Threads for requests; requests are short and streams take none. */
     private static final int MAX_THREADS = 64;
+    /**
+     * Connections the kernel queues before the server accepts them (the JDK's default is 50): thousands of
+     * EventSources reconnect at once after a restart.
+     */
+    private static final int ACCEPT_QUEUE = 1024;
     /** A connection with no traffic is closed after this; a quiet stream ends at its deadline instead. */
     private static final long IDLE_TIMEOUT_MILLIS = 30_000;
 
@@ -45,6 +52,7 @@ public final class PoolServer implements AutoCloseable {
     private final PoolHandles pools;
     private final ServerMetrics metrics;
     private final FeedHub feeds;
+    private final Heartbeats heartbeats;
     private final Server jetty;
     private final ServerConnector connector;
 
@@ -61,10 +69,26 @@ public final class PoolServer implements AutoCloseable {
         this.connector = connector(jetty, check);
         jetty.addConnector(connector);
         jetty.setErrorHandler(new JsonErrorHandler());
-        TailRoute tails = new TailRoute(pools, feeds, metrics, c.limits(), jetty.getScheduler());
-        Api api = new Api(new BearerAuth(check.token()), c.access(), new Cors(check.corsOrigins()), metrics,
-                new Health(pools.directory()), new PoolRoutes(pools, metrics, c.limits().maxBodyBytes()), tails);
-        jetty.setHandler(new GracefulHandler(api));
+        this.heartbeats = new Heartbeats(jetty.getScheduler(), c.push().heartbeat());
+        jetty.setHandler(new GracefulHandler(api(c)));
+    }
+
+    private Api api(ServerConfig c) {
+        StreamSlots slots = new StreamSlots(c.limits().maxConcurrentStreams(), metrics);
+        HttpStreams streams = new HttpStreams(feeds, metrics, slots, c.limits());
+        PoolRoutes poolRoutes = new PoolRoutes(pools, metrics, c.limits().maxBodyBytes());
+        TailRoute tails = new TailRoute(pools, streams, metrics, jetty.getScheduler());
+        EventsRoute events = new EventsRoute(pools, streams, heartbeats, c.push());
+        SocketRoute sockets = new SocketRoute(jetty, pools, poolRoutes, feeds, heartbeats, metrics, slots, c.access(),
+                c.limits(), c.push());
+        byte[] serverInfo;
+        try {
+            serverInfo = JsonTrees.MAPPER.writeValueAsBytes(check.clientInfo());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return new Api(new BearerAuth(check.token()), c.access(), new Cors(check.corsOrigins()), metrics,
+                new Health(pools.directory()), poolRoutes, tails, events, sockets, new UiRoute(), serverInfo);
     }
 
     private static ServerConnector connector(Server jetty, ServerCheck check) {
@@ -90,6 +114,7 @@ public final class PoolServer implements AutoCloseable {
         connector.setHost(check.bindAddress().getHostAddress());
         connector.setPort(check.config().port());
         connector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
+        connector.setAcceptQueueSize(ACCEPT_QUEUE);
         return connector;
     }
 
@@ -106,6 +131,7 @@ public final class PoolServer implements AutoCloseable {
         }
         try {
             jetty.start();
+            heartbeats.start();
         } catch (Exception e) {
             stopQuietly();
             Throwable why = e;
@@ -147,6 +173,7 @@ public final class PoolServer implements AutoCloseable {
      */
     public void stop(Duration bound) {
         long deadline = System.nanoTime() + bound.toNanos();
+        heartbeats.stop();
         try {
             feeds.stop(bound.toMillis() / 2);
             jetty.setStopTimeout(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));

@@ -1,6 +1,5 @@
 package dev.rockpool.server;
 
-import dev.rockpool.pool.ErrorKind;
 import dev.rockpool.pool.PoolException;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -8,17 +7,20 @@ import org.eclipse.jetty.util.IteratingCallback;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * A {@link Delivery} into an HTTP response body, without a thread: frames wait in a bounded queue and go out in
- * non-blocking writes, each write carrying what is queued, up to a bound (Jetty's {@link IteratingCallback} runs the
- * next write when the last completes). A client that reads too slowly fills the queue: what it has not been sent is
- * dropped, it gets a last error naming the seq to resume from, and the response ends. A client that goes away fails
- * the pending write (or the request), which closes the stream at once.
+ * A stream into an HTTP response body, without a thread: frames wait in a bounded queue and go out in non-blocking
+ * writes, each write carrying what is queued, up to a bound (Jetty's {@link IteratingCallback} runs the next write
+ * when the last completes). It reads one pool or several (its sources); {@link #delivery(int)} is what the feed of
+ * each source offers messages to, and the stream keeps where it stands in each ({@link Framing}). A client that reads
+ * too slowly fills the queue: what it has not been sent is dropped, it gets a last frame naming where to resume, and
+ * the response ends. A client that goes away fails the pending write (or the request), which closes the stream at
+ * once.
  */
-final class ResponseStream extends IteratingCallback implements Delivery {
+final class ResponseStream extends IteratingCallback implements Heartbeats.Beating {
     private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
     /**
      * Most bytes one write carries. Smaller writes keep a stream flowing: while one is on the wire the feed goes on
@@ -30,16 +32,17 @@ final class ResponseStream extends IteratingCallback implements Delivery {
 
     /**
      * Queued frames, back to back: a chunk grows (doubling, so a quiet stream holds little) up to {@link #MAX_WRITE}
-     * and is then written in one piece. It knows the seq of its first message, where a client cut off resumes.
+     * and is then written in one piece. It knows where the stream stood before its first frame: where a client that
+     * is cut off resumes.
      */
     private static final class Chunk {
         byte[] bytes;
         int length;
-        final long firstSeq;
+        final long[] resume;
 
-        Chunk(int capacity, long firstSeq) {
+        Chunk(int capacity, long[] resume) {
             this.bytes = new byte[capacity];
-            this.firstSeq = firstSeq;
+            this.resume = resume;
         }
 
         boolean fits(int more) {
@@ -48,8 +51,7 @@ final class ResponseStream extends IteratingCallback implements Delivery {
 
         void append(byte[] frame) {
             if (length + frame.length > bytes.length) {
-                bytes = java.util.Arrays.copyOf(bytes, Math.max(length + frame.length, Math.min(MAX_WRITE,
-                        bytes.length * 2)));
+                bytes = Arrays.copyOf(bytes, Math.max(length + frame.length, Math.min(MAX_WRITE, bytes.length * 2)));
             }
             System.arraycopy(frame, 0, bytes, length, frame.length);
             length += frame.length;
@@ -66,6 +68,8 @@ final class ResponseStream extends IteratingCallback implements Delivery {
     private final Consumer<Throwable> onClosed;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ArrayDeque<Chunk> queue = new ArrayDeque<>();
+    /** Per source, the seq the stream owes next: every earlier message was queued or filtered out. */
+    private final long[] next;
     /** Bytes queued and in flight: what the client holds up. */
     private long heldBytes;
     private long inFlightBytes;
@@ -75,38 +79,91 @@ final class ResponseStream extends IteratingCallback implements Delivery {
     private State state = State.OPEN;
 
     /**
+     * @param start      per source, the seq the stream starts at (zeros where the framing does not need them)
      * @param completion completed when the response ends (Jetty's request callback)
      * @param limit      bytes a slow client may hold up before it is cut off
-     * @param onDrained  run when a write completes with room left (wakes a feed catching this stream up)
+     * @param onDrained  run when a write completes with room left (wakes the feeds catching this stream up)
      * @param onClosed   run once when the stream is over: null on a normal end, else why it failed
      */
-    ResponseStream(Response response, Callback completion, Framing framing, long limit, Runnable onDrained,
-                   Consumer<Throwable> onClosed) {
+    ResponseStream(Response response, Callback completion, Framing framing, long[] start, long limit,
+                   Runnable onDrained, Consumer<Throwable> onClosed) {
         this.response = response;
         this.completion = completion;
         this.framing = framing;
+        this.next = start.clone();
         this.limit = limit;
         this.onDrained = onDrained;
         this.onClosed = onClosed;
+        byte[] opening = framing.opening();
+        if (opening.length > 0) {
+            append(opening, -1, 0);
+        }
     }
 
-    @Override
-    public boolean offer(Outgoing message) {
+    /** What the feed of source {@code source} offers its messages to. */
+    Delivery delivery(int source) {
+        return new Source(source);
+    }
+
+    /** One source's side of the stream; all but {@link #offer} are the stream's own. */
+    private final class Source implements Delivery {
+        private final int source;
+
+        Source(int source) {
+            this.source = source;
+        }
+
+        @Override
+        public boolean offer(Outgoing message) {
+            return ResponseStream.this.offer(source, message);
+        }
+
+        @Override
+        public void flush() {
+            ResponseStream.this.flush();
+        }
+
+        @Override
+        public boolean hasRoom() {
+            return ResponseStream.this.hasRoom();
+        }
+
+        @Override
+        public void end() {
+            ResponseStream.this.end();
+        }
+
+        @Override
+        public void fail(PoolException error) {
+            ResponseStream.this.fail(error);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return ResponseStream.this.isOpen();
+        }
+    }
+
+    private boolean offer(int source, Outgoing message) {
         boolean accepted = true;
         boolean kick;
         synchronized (this) {
             if (state != State.OPEN) {
                 return true;
             }
-            byte[] frame = framing.message(message);
+            long previous = next[source];
+            next[source] = message.message.seq() + 1;
+            byte[] frame = framing.message(source, message, next);
             if (heldBytes > 0 && heldBytes + frame.length > limit) {
-                long resume = queue.isEmpty() ? message.message.seq() : queue.peekFirst().firstSeq;
+                next[source] = previous;
+                long[] resume = queue.isEmpty() ? next.clone() : queue.peekFirst().resume;
                 queue.forEach(c -> heldBytes -= c.length);
                 queue.clear();
-                queueError(tooSlow(resume));
+                append(framing.tooSlow(resume, limit), -1, 0);
+                state = State.ENDING;
                 accepted = false;
             } else {
-                append(frame, message.message.seq());
+                append(frame, source, previous);
             }
             // Frames wait for flush(), except when they add up to a write's worth or half the client's buffer:
             // a fast client must never be cut off just because the feed read a large batch at once.
@@ -121,14 +178,21 @@ final class ResponseStream extends IteratingCallback implements Delivery {
         return accepted;
     }
 
-    private PoolException tooSlow(long resumeSeq) {
-        return new PoolException(ErrorKind.BUSY, "client too slow: more than " + limit + " bytes waited to be sent;"
-                + " resume with since_seq=" + resumeSeq, null, resumeSeq, null,
-                "read faster, or ask for less (tag=, where=), and resume from seq " + resumeSeq, null);
+    /** Sends a heartbeat if the stream is open and nothing is being written (then the write itself is one). */
+    @Override
+    public void beat() {
+        byte[] heartbeat = framing.heartbeat();
+        synchronized (this) {
+            if (heartbeat == null || state != State.OPEN || !idle || !queue.isEmpty()) {
+                return;
+            }
+            append(heartbeat, -1, 0);
+            idle = false;
+        }
+        iterate();
     }
 
-    @Override
-    public void flush() {
+    private void flush() {
         boolean kick;
         synchronized (this) {
             kick = idle && !queue.isEmpty();
@@ -141,30 +205,30 @@ final class ResponseStream extends IteratingCallback implements Delivery {
         }
     }
 
-    /** Queues a frame after the others; the caller holds the lock. */
-    private void append(byte[] frame, long seq) {
+    /**
+     * Queues a frame after the others; the caller holds the lock. A frame that starts a chunk records where the
+     * stream stood before it: {@code next}, but {@code previous} for the source of a message frame.
+     */
+    private void append(byte[] frame, int source, long previous) {
         Chunk last = queue.peekLast();
         if (last == null || !last.fits(frame.length)) {
-            last = new Chunk(Math.max(FIRST_CHUNK, frame.length), seq);
+            long[] before = next.clone();
+            if (source >= 0) {
+                before[source] = previous;
+            }
+            last = new Chunk(Math.max(FIRST_CHUNK, frame.length), before);
             queue.add(last);
         }
         last.append(frame);
         heldBytes += frame.length;
     }
 
-    /** Queues the last error frame; the caller holds the lock. */
-    private void queueError(PoolException error) {
-        append(framing.error(error), -1);
-        state = State.ENDING;
-    }
-
-    @Override
-    public synchronized boolean hasRoom() {
+    private synchronized boolean hasRoom() {
         return state == State.OPEN && heldBytes < limit / 2;
     }
 
-    @Override
-    public void end() {
+    /** Ends the stream normally once what is queued is sent. */
+    void end() {
         synchronized (this) {
             if (state == State.OPEN) {
                 state = State.ENDING;
@@ -173,18 +237,18 @@ final class ResponseStream extends IteratingCallback implements Delivery {
         iterate();
     }
 
-    @Override
-    public void fail(PoolException error) {
+    /** Ends the stream with a last error after what is queued. */
+    void fail(PoolException error) {
         synchronized (this) {
             if (state == State.OPEN) {
-                queueError(error);
+                append(framing.error(error, next), -1, 0);
+                state = State.ENDING;
             }
         }
         iterate();
     }
 
-    @Override
-    public synchronized boolean isOpen() {
+    synchronized boolean isOpen() {
         return state == State.OPEN && !closed.get();
     }
 

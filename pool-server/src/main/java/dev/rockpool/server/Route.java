@@ -4,14 +4,20 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The server's routes: plasmite's remote protocol v0 ({@code /v0/...}), rockpool's additions, and the operational
- * endpoints. A pattern is a list of segments; {@code {pool}} and {@code {seq}} match one segment each. The route's
- * pattern is also its label in the metrics, so the label set stays small whatever the paths.
+ * The server's routes: plasmite's remote protocol v0 ({@code /v0/...}), rockpool's additions, the push endpoints,
+ * the web UI and the operational endpoints. A pattern is a list of segments; {@code {pool}}, {@code {seq}} and
+ * {@code {file}} match one segment each. The route's pattern is also its label in the metrics, so the label set stays
+ * small whatever the paths.
  */
 enum Route {
     HEALTHZ("GET", "/healthz", Access.NONE),
     HC("GET", "/hc", Access.NONE),
-    METRICS("GET", "/metrics", Access.NONE),
+    METRICS("GET", "/metrics", Access.ANY),
+    /** Plasma's event stream (with {@code Accept: text/event-stream}); else a redirect to the UI. */
+    ROOT("GET", "/", Access.READ),
+    UI("GET", "/ui", Access.NONE),
+    UI_FILE("GET", "/ui/{file}", Access.NONE),
+    SERVER("GET", "/v0/server", Access.ANY),
     LIST_POOLS("GET", "/v0/pools", Access.READ),
     CREATE_POOL("POST", "/v0/pools", Access.WRITE),
     OPEN_POOL("POST", "/v0/pools/open", Access.READ),
@@ -21,12 +27,19 @@ enum Route {
     APPEND_BATCH("POST", "/v0/pools/{pool}/append_batch", Access.WRITE),
     GET_MESSAGE("GET", "/v0/pools/{pool}/messages/{seq}", Access.READ),
     TAIL("GET", "/v0/pools/{pool}/tail", Access.READ),
+    EVENTS("GET", "/v0/pools/{pool}/events", Access.READ),
+    EVENTS_ACROSS_POOLS("GET", "/v0/events", Access.READ),
+    /** Reads or writes or both, as the access mode allows: the socket decides per direction. */
+    SOCKET("GET", "/v0/pools/{pool}/ws", Access.ANY),
     APPEND_LITE3("POST", "/v0/pools/{pool}/append_lite3", Access.WRITE),
     GET_LITE3("GET", "/v0/pools/{pool}/messages/{seq}/lite3", Access.READ),
     TAIL_LITE3("GET", "/v0/pools/{pool}/tail_lite3", Access.READ);
 
-    /** What a route needs from the access mode; NONE routes are open to every client (no token either). */
-    enum Access { NONE, READ, WRITE }
+    /**
+     * What a route needs: NONE routes are open to every client (no token either); the others need the token, and
+     * READ and WRITE the access mode's permission too.
+     */
+    enum Access { NONE, ANY, READ, WRITE }
 
     final String method;
     final String pattern;
@@ -37,7 +50,7 @@ enum Route {
         this.method = method;
         this.pattern = pattern;
         this.access = access;
-        this.segments = pattern.substring(1).split("/");
+        this.segments = pattern.equals("/") ? new String[0] : pattern.substring(1).split("/");
     }
 
     /** The variables of {@code path} (decoded segments) in pattern order if it matches, else null. */

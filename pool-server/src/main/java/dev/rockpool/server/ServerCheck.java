@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rockpool.filter.TimeFormat;
 import dev.rockpool.pool.ErrorKind;
+import dev.rockpool.pool.PoolDirectory;
 import dev.rockpool.pool.PoolException;
 
 import java.io.IOException;
@@ -16,11 +17,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A configuration that passed every check, with what the checks loaded: the bind address, the token, the TLS
@@ -53,6 +56,7 @@ public record ServerCheck(ServerConfig config, InetAddress bindAddress, byte[] t
             throw usage("--tls-self-signed cannot be combined with --tls-cert/--tls-key", "pick one");
         }
         checkLimits(c.limits());
+        checkPush(c.push());
         if (!loopback && c.access().allowsWrite()) {
             if (c.tokenFile() == null) {
                 throw usage("a non-loopback server that accepts writes needs --token-file",
@@ -99,6 +103,27 @@ public record ServerCheck(ServerConfig config, InetAddress bindAddress, byte[] t
         }
         if (limits.maxBufferedBytesPerClient() < 1) {
             throw usage("max-client-buffer=" + limits.maxBufferedBytesPerClient() + ": must be at least 1", null);
+        }
+    }
+
+    /** Query parameters of the event streams, which the event query name must not shadow. */
+    private static final Set<String> STREAM_PARAMETERS = Set.of("tag", "where", "pool", "since_seq", "tail",
+            "since_time", "gap_policy", "lastEventId", "echo");
+
+    private static void checkPush(PushSettings push) {
+        String q = push.eventQuery();
+        if (!q.matches("[A-Za-z0-9_.-]+") || STREAM_PARAMETERS.contains(q)) {
+            throw usage("event-query=" + q + ": expected a query parameter name of letters, digits, '_', '.' or '-' "
+                    + "other than " + new TreeSet<>(STREAM_PARAMETERS), null);
+        }
+        if (push.plasmaPool() != null) {
+            PoolDirectory.checkName(push.plasmaPool());
+        }
+        if (push.heartbeat().compareTo(Duration.ofSeconds(1)) < 0) {
+            throw usage("heartbeat=" + push.heartbeat() + ": must be at least 1 s", null);
+        }
+        if (push.retry().isNegative()) {
+            throw usage("sse-retry=" + push.retry() + ": must not be negative", null);
         }
     }
 
@@ -196,8 +221,34 @@ public record ServerCheck(ServerConfig config, InetAddress bindAddress, byte[] t
         limits.put("max_stream_duration_ms", c.limits().maxStreamDuration().toMillis());
         limits.put("max_concurrent_streams", c.limits().maxConcurrentStreams());
         limits.put("max_client_buffer_bytes", c.limits().maxBufferedBytesPerClient());
+        ObjectNode push = o.putObject("push");
+        push.put("event_query", c.push().eventQuery());
+        if (c.push().plasmaPool() != null) {
+            push.put("plasma_pool", c.push().plasmaPool());
+        }
+        push.put("heartbeat_ms", c.push().heartbeat().toMillis());
+        push.put("sse_retry_ms", c.push().retry().toMillis());
         ArrayNode warn = o.putArray("warnings");
         warnings.forEach(warn::add);
+        return o;
+    }
+
+    /**
+     * What {@code GET /v0/server} tells clients (the web UI) about this server: what it allows and how to speak to
+     * it, without paths or anything secret.
+     */
+    public ObjectNode clientInfo() {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        ObjectNode server = o.putObject("server");
+        server.put("access", config.access().label());
+        server.put("auth", token == null ? "none" : "bearer");
+        server.put("tls", tls != null);
+        server.put("event_query", config.push().eventQuery());
+        if (config.push().plasmaPool() != null) {
+            server.put("plasma_pool", config.push().plasmaPool());
+        }
+        server.put("sse_retry_ms", config.push().retry().toMillis());
+        server.put("max_body_bytes", config.limits().maxBodyBytes());
         return o;
     }
 

@@ -4,6 +4,7 @@ import dev.rockpool.pool.ErrorKind;
 import dev.rockpool.pool.PoolException;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -26,10 +27,11 @@ import java.util.Objects;
  * @param insecureNoTls    let a non-loopback server accept writes without TLS: the token crosses the network in
  *                         clear text, so only for a network you trust entirely
  * @param readyFile        where to write the bound address ({@code host:port}) once serving, or null
+ * @param push             Server-Sent Events, WebSocket and Plasma settings
  */
 public record ServerConfig(String host, int port, Path poolDir, Path tokenFile, Path tlsCert, Path tlsKey,
                            boolean tlsSelfSigned, AccessMode access, List<String> corsOrigins, ServerLimits limits,
-                           boolean allowNonLoopback, boolean insecureNoTls, Path readyFile) {
+                           boolean allowNonLoopback, boolean insecureNoTls, Path readyFile, PushSettings push) {
     /** The default bind address: loopback only. */
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** The default port, plasmite's. */
@@ -40,6 +42,7 @@ public record ServerConfig(String host, int port, Path poolDir, Path tokenFile, 
         Objects.requireNonNull(poolDir, "poolDir");
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(push, "push");
         corsOrigins = List.copyOf(corsOrigins);
     }
 
@@ -63,6 +66,7 @@ public record ServerConfig(String host, int port, Path poolDir, Path tokenFile, 
         b.allowNonLoopback = allowNonLoopback;
         b.insecureNoTls = insecureNoTls;
         b.readyFile = readyFile;
+        b.push = push;
         return b;
     }
 
@@ -94,6 +98,7 @@ public record ServerConfig(String host, int port, Path poolDir, Path tokenFile, 
         private boolean allowNonLoopback;
         private boolean insecureNoTls;
         private Path readyFile;
+        private PushSettings push = PushSettings.DEFAULTS;
 
         private Builder(Path poolDir) {
             this.poolDir = poolDir;
@@ -187,9 +192,36 @@ public record ServerConfig(String host, int port, Path poolDir, Path tokenFile, 
             return this;
         }
 
+        public Builder push(PushSettings value) {
+            push = value;
+            return this;
+        }
+
+        /** Serves this pool at {@code GET /} to Plasma clients ({@code EventSource('/?eventType=a,b')}). */
+        public Builder plasmaPool(String pool) {
+            push = push.withPlasmaPool(pool);
+            return this;
+        }
+
+        /** The query parameter naming event types (Plasma's {@code EventQuery}). */
+        public Builder eventQuery(String name) {
+            push = push.withEventQuery(name);
+            return this;
+        }
+
+        public Builder heartbeat(Duration value) {
+            push = push.withHeartbeat(value);
+            return this;
+        }
+
+        public Builder sseRetry(Duration value) {
+            push = push.withRetry(value);
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, poolDir, tokenFile, tlsCert, tlsKey, tlsSelfSigned, access,
-                    corsOrigins, limits, allowNonLoopback, insecureNoTls, readyFile);
+                    corsOrigins, limits, allowNonLoopback, insecureNoTls, readyFile, push);
         }
     }
 }

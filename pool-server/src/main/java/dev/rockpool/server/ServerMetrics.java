@@ -34,7 +34,8 @@ final class ServerMetrics {
             .help("HTTP requests answered, by route, method and status").labelNames("route", "method", "status")
             .withoutExemplars().build());
     private final Gauge streamsOpen = register(Gauge.builder().name("rockpool_server_streams_open")
-            .help("Streams (tails) open now, by pool").labelNames("pool").withoutExemplars().build());
+            .help("Streams open now, by pool and kind (tail, sse, websocket); a stream over several pools counts in "
+                    + "each").labelNames("pool", "kind").withoutExemplars().build());
     private final Counter delivered = register(Counter.builder().name("rockpool_server_messages_delivered")
             .help("Messages sent to stream clients, by pool").labelNames("pool").withoutExemplars().build());
     private final Counter refused = register(Counter.builder().name("rockpool_server_refused")
@@ -90,12 +91,12 @@ final class ServerMetrics {
         requests.labelValues(route == null ? "unmatched" : route.pattern, method, Integer.toString(status)).inc();
     }
 
-    void streamOpened(String pool) {
-        streamsOpen.labelValues(pool).inc();
+    void streamOpened(String pool, String kind) {
+        streamsOpen.labelValues(pool, kind).inc();
     }
 
-    void streamClosed(String pool) {
-        streamsOpen.labelValues(pool).dec();
+    void streamClosed(String pool, String kind) {
+        streamsOpen.labelValues(pool, kind).dec();
     }
 
     /** The delivered-messages counter of one pool, looked up once per feed. */

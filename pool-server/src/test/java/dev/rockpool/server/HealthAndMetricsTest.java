@@ -77,7 +77,7 @@ class HealthAndMetricsTest {
                 "rockpool_server_messages_delivered_total{pool=\"p\"} 5.0",
                 "rockpool_server_requests_total{method=\"POST\",route=\"/v0/pools/{pool}/append\",status=\"200\"} 3.0",
                 "rockpool_server_requests_total{method=\"GET\",route=\"/v0/pools/{pool}/info\",status=\"404\"} 1.0",
-                "rockpool_server_streams_open{pool=\"p\"} 0.0",
+                "rockpool_server_streams_open{kind=\"tail\",pool=\"p\"} 0.0",
                 "# TYPE rockpool_pool_bytes_used gauge"}) {
                 assertTrue(m.contains(expected), expected + " in\n" + m);
             }

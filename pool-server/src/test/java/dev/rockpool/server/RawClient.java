@@ -20,13 +20,18 @@ final class RawClient implements AutoCloseable {
     final String head;
 
     RawClient(InetSocketAddress server, String pathAndQuery, int receiveBuffer) throws IOException {
+        this(server, pathAndQuery, receiveBuffer, "");
+    }
+
+    /** {@code headers}: more header lines, each ending with CRLF. */
+    RawClient(InetSocketAddress server, String pathAndQuery, int receiveBuffer, String headers) throws IOException {
         socket = new Socket();
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
         }
         socket.connect(server, 5_000);
         socket.setSoTimeout(30_000);
-        socket.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: test\r\n\r\n")
+        socket.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: test\r\n" + headers + "\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         in = new java.io.BufferedInputStream(socket.getInputStream());
         head = readUntil("\r\n\r\n");
@@ -54,6 +59,39 @@ final class RawClient implements AutoCloseable {
             }
         }
         return lines;
+    }
+
+    /** A WebSocket upgrade that then reads nothing until asked: a slow subscriber. */
+    static RawClient webSocket(InetSocketAddress server, String pathAndQuery, int receiveBuffer) throws IOException {
+        return new RawClient(server, pathAndQuery, receiveBuffer, "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n");
+    }
+
+    /**
+     * The text of the WebSocket frames the server sends (unmasked, unfragmented), until its close frame; the close
+     * code is added last, as text.
+     */
+    List<String> webSocketTexts() throws IOException {
+        List<String> texts = new ArrayList<>();
+        while (true) {
+            int opcode = in.read() & 0x0f;
+            long length = in.read() & 0x7f;
+            if (length == 126) {
+                length = (in.read() << 8) | in.read();
+            } else if (length == 127) {
+                length = 0;
+                for (int i = 0; i < 8; i++) {
+                    length = (length << 8) | in.read();
+                }
+            }
+            byte[] payload = in.readNBytes((int) length);
+            if (opcode == 1) {
+                texts.add(new String(payload, StandardCharsets.UTF_8));
+            } else if (opcode == 8) {
+                texts.add(Integer.toString(((payload[0] & 0xff) << 8) | (payload[1] & 0xff)));
+                return texts;
+            }
+        }
     }
 
     private String readUntil(String end) throws IOException {

@@ -60,6 +60,59 @@ class SecurityTest {
     }
 
     @Test
+    void everyPushRouteNeedsTheTokenAndTheUiFilesDoNot() throws Exception {
+        Path pools = Files.createDirectory(dir.resolve("pools"));
+        Path token = tokenFile();
+        String origin = "https://app.example.com";
+        try (TestServer s = new TestServer(pools, b -> b.tokenFile(token).plasmaPool("p").corsOrigin(origin));
+             WsClient ws = new WsClient()) {
+            assertEquals(200, s.post("/v0/pools", "{\"pool\":\"p\",\"size_bytes\":65536}", "Authorization",
+                    "Bearer " + TOKEN).status());
+            for (String path : new String[] {"/v0/pools/p/events", "/v0/events?pool=p", "/?eventType=a",
+                    "/v0/server"}) {
+                for (String[] wrong : new String[][] {{}, {"Authorization", "Bearer nope"}}) {
+                    try (SseClient refused = SseClient.open(s, path, wrong)) {
+                        assertEquals(401, refused.status(), path);
+                        assertTrue(refused.errorBody().contains("\"Permission\""), path);
+                    }
+                }
+                try (SseClient ok = SseClient.open(s, path, "Authorization", "Bearer " + TOKEN, "Origin", origin)) {
+                    assertEquals(200, ok.status(), path);
+                    assertEquals(origin, ok.response.headers().firstValue("access-control-allow-origin").orElse(null),
+                            "a page of an allowed origin may read it: " + path);
+                }
+            }
+            String socket = s.base.replaceFirst("^http", "ws") + "/v0/pools/p/ws";
+            assertEquals(401, ws.refusal(socket));
+            assertEquals(401, ws.refusal(socket, "Authorization", "Bearer nope"));
+            ws.connect(socket, "Authorization", "Bearer " + TOKEN).session.close();
+            for (String file : new String[] {"/ui", "/ui/", "/ui/app.js", "/ui/style.css"}) {
+                TestServer.Reply ui = s.get(file);
+                assertEquals(200, ui.status(), file);
+                assertTrue(ui.header("content-security-policy").contains("default-src 'none'"), file);
+                assertEquals("nosniff", ui.header("x-content-type-options"));
+            }
+            assertTrue(s.get("/ui").header("content-type").startsWith("text/html"));
+            assertFalse(s.get("/ui/app.js").body().contains(TOKEN));
+            assertError(s.get("/ui/secrets.txt"), 404, "NotFound");
+            assertEquals(302, s.get("/").status(), "a browser at / is sent to the UI, token or not");
+        }
+    }
+
+    @Test
+    void pushRoutesFollowTheAccessMode() {
+        try (TestServer rw = new TestServer(dir)) {
+            rw.post("/v0/pools", "{\"pool\":\"p\",\"size_bytes\":65536}");
+        }
+        try (TestServer wo = new TestServer(dir, b -> b.access(AccessMode.WRITE_ONLY).plasmaPool("p"))) {
+            assertError(wo.get("/v0/pools/p/events"), 403, "Permission");
+            assertError(wo.get("/v0/events?pool=p"), 403, "Permission");
+            assertError(wo.get("/?eventType=a", "Accept", "text/event-stream"), 403, "Permission");
+            assertEquals("write-only", wo.get("/v0/server").json().at("/server/access").asText());
+        }
+    }
+
+    @Test
     void readOnlyAndWriteOnly() {
         try (TestServer rw = new TestServer(dir)) {
             rw.post("/v0/pools", "{\"pool\":\"p\",\"size_bytes\":65536}");

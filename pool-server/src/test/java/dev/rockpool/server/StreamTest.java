@@ -2,7 +2,6 @@ package dev.rockpool.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rockpool.pool.Draft;
-import dev.rockpool.pool.JsonData;
 import dev.rockpool.pool.JsonTrees;
 import dev.rockpool.pool.Pool;
 import dev.rockpool.pool.PoolOptions;

@@ -1,7 +1,6 @@
 package dev.rockpool.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rockpool.pool.JsonData;
 import dev.rockpool.pool.JsonTrees;
 
 import java.io.IOException;
