@@ -36,6 +36,14 @@ final class Converters {
         }
     }
 
+    /** A duration, 0 included: {@code 0s}, {@code 500ms}, {@code 2s}. */
+    static final class AnyDuration implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String text) {
+            return Duration.ofNanos(TimeFormat.parseDuration(text));
+        }
+    }
+
     /** A positive duration: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 2h}, {@code 7d}. */
     static final class PositiveDuration implements ITypeConverter<Duration> {
         @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rockpool.server.AccessMode;
 import dev.rockpool.server.PoolServer;
+import dev.rockpool.server.PushSettings;
 import dev.rockpool.server.ServeInit;
 import dev.rockpool.server.ServerCheck;
 import dev.rockpool.server.ServerConfig;
@@ -72,6 +73,21 @@ final class ServeCommand extends CliCommand {
             .defaultValue(PoolCommand.human(ServerLimits.DEFAULTS.maxBufferedBytesPerClient()))
             .description("Bytes held for one slow stream client before it is cut off with where to resume "
                     + "(default: ${DEFAULT-VALUE}).").build();
+    private final OptionSpec plasmaPoolArg = OptionSpec.builder("--plasma-pool").paramLabel("POOL").type(String.class)
+            .description("Serve this pool at GET / to Plasma clients (EventSource('/?eventType=a,b')).").build();
+    private final OptionSpec eventQueryArg = OptionSpec.builder("--event-query").paramLabel("NAME").type(String.class)
+            .defaultValue(PushSettings.DEFAULTS.eventQuery())
+            .description("The query parameter naming event types (Plasma's EventQuery) (default: ${DEFAULT-VALUE}).")
+            .build();
+    private final OptionSpec heartbeatArg = OptionSpec.builder("--heartbeat").paramLabel("D").type(Duration.class)
+            .converters(new Converters.PositiveDuration())
+            .defaultValue(FollowCommand.describe(PushSettings.DEFAULTS.heartbeat()))
+            .description("How often a quiet SSE stream gets a comment and a WebSocket a ping, at least 1s (default: "
+                    + "${DEFAULT-VALUE}).").build();
+    private final OptionSpec sseRetryArg = OptionSpec.builder("--sse-retry").paramLabel("D").type(Duration.class)
+            .converters(new Converters.AnyDuration())
+            .defaultValue(FollowCommand.describe(PushSettings.DEFAULTS.retry()))
+            .description("The reconnection delay SSE clients are told (retry:) (default: ${DEFAULT-VALUE}).").build();
     private final OptionSpec readyFileArg = OptionSpec.builder("--ready-file").paramLabel("FILE").type(Path.class)
             .description("Once serving, write the bound address (host:port) to FILE, for scripts that bind port 0.")
             .build();
@@ -95,7 +111,8 @@ final class ServeCommand extends CliCommand {
     Arguments declare() {
         return new Arguments().add(bindArg, accessArg, tokenFileArg, tlsCertArg, tlsKeyArg, tlsSelfSignedArg,
                 corsOriginArg, allowNonLoopbackArg, insecureNoTlsArg, maxBodyBytesArg, maxStreamDurationArg,
-                maxStreamsArg, maxClientBufferArg, readyFileArg);
+                maxStreamsArg, maxClientBufferArg, plasmaPoolArg, eventQueryArg, heartbeatArg, sseRetryArg,
+                readyFileArg);
     }
 
     @Override
@@ -138,6 +155,8 @@ final class ServeCommand extends CliCommand {
                 .insecureNoTls(Options.isSet(insecureNoTlsArg))
                 .limits(new ServerLimits(maxBodyBytesArg.getValue(), maxStreamDurationArg.getValue(),
                         (int) Math.min(maxStreams, Integer.MAX_VALUE), maxClientBufferArg.getValue()))
+                .push(new PushSettings(eventQueryArg.getValue(), plasmaPoolArg.getValue(), heartbeatArg.getValue(),
+                        sseRetryArg.getValue()))
                 .readyFile(readyFile != null ? readyFile : env != null && !env.isEmpty() ? Path.of(env) : null)
                 .build();
     }
@@ -208,6 +227,7 @@ final class ServeCommand extends CliCommand {
         private static void text(Output out, JsonNode s) {
             JsonNode tls = s.path("tls");
             JsonNode limits = s.path("limits");
+            JsonNode push = s.path("push");
             out.line("ok: would serve " + s.path("pool_dir").asText() + " at " + s.path("url").asText()
                     + (s.path("loopback").asBoolean() ? " (loopback only)" : ""));
             out.line("access: " + s.path("access").asText());
@@ -221,6 +241,10 @@ final class ServeCommand extends CliCommand {
                     + FollowCommand.describe(Duration.ofMillis(limits.path("max_stream_duration_ms").asLong())) + ", "
                     + limits.path("max_concurrent_streams").asLong() + " streams, "
                     + PoolCommand.human(limits.path("max_client_buffer_bytes").asLong()) + " buffered per client");
+            out.line("push: event query " + push.path("event_query").asText() + ", plasma pool "
+                    + push.path("plasma_pool").asText("none") + ", heartbeat "
+                    + FollowCommand.describe(Duration.ofMillis(push.path("heartbeat_ms").asLong())) + ", sse retry "
+                    + FollowCommand.describe(Duration.ofMillis(push.path("sse_retry_ms").asLong())));
             s.path("warnings").forEach(w -> out.line("warning: " + w.asText()));
         }
     }

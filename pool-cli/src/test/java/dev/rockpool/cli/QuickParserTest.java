@@ -54,6 +54,7 @@ class QuickParserTest {
                 "pool create http://h:1/a b --size 1M", "pool delete http://h:1/a --token-file t",
                 "serve --bind 127.0.0.1:0 --access read-only --max-streams 8 check --json",
                 "serve --tls-self-signed --cors-origin https://app.example --cors-origin http://b:1 check",
+                "serve --plasma-pool p --event-query t --heartbeat 5s --sse-retry 0s check",
                 "serve init --output-dir /tmp/x --bind 127.0.0.1:9700 --force")) {
             String[] args = line.split(" ");
             assertNotNull(QuickParser.bind(new Rockpool(io()), args), line);

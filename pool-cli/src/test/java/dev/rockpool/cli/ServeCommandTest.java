@@ -17,6 +17,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static dev.rockpool.cli.Cli.exec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -67,6 +69,25 @@ class ServeCommandTest {
                 assertEquals(0, follower.exitValue());
             } finally {
                 follower.destroyForcibly();
+            }
+        }
+    }
+
+    /** The push options reach the server: Plasma's endpoint at GET / over the pool named, with the retry given. */
+    @Test
+    void pushOptionsReachTheServer() throws Exception {
+        Path pools = dir.resolve("pools");
+        try (ServeProcess server = new ServeProcess(pools, dir, "--plasma-pool", "plasma", "--event-query", "types",
+                "--sse-retry", "750ms", "--heartbeat", "1s")) {
+            assertEquals(0, exec(dir, new byte[0], "pool", "create", server.url("plasma"), "--size", "1M").exit());
+            HttpResponse<Stream<String>> events = HttpClient.newHttpClient().send(HttpRequest
+                    .newBuilder(URI.create("http://" + server.address() + "/?types=a")).header("Accept",
+                            "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+            assertEquals(200, events.statusCode());
+            try (Stream<String> lines = events.body()) {
+                // The retry first, then a heartbeat within the second asked for: nothing else on a quiet pool.
+                assertEquals(List.of("retry: 750", "", ": heartbeat"), lines.limit(3).collect(
+                        Collectors.toList()));
             }
         }
     }
@@ -150,6 +171,8 @@ class ServeCommandTest {
             assertEquals("bearer", s.get("auth").asText());
             assertEquals("https://app.example.com", s.get("cors_origins").get(0).asText());
             assertEquals(0, s.get("warnings").size(), s.toString());
+            assertEquals("{\"event_query\":\"eventType\",\"heartbeat_ms\":15000,\"sse_retry_ms\":2000}",
+                    s.get("push").toString(), "the push settings' defaults");
         }
         Cli.Result text = exec(dir, new byte[0], "serve", "--tls-self-signed", "--max-streams", "8", "check");
         assertEquals(0, text.exit(), text.toString());
@@ -158,6 +181,10 @@ class ServeCommandTest {
         assertTrue(text.out().contains("tls: self-signed (fingerprint SHA256:"), text.out());
         assertTrue(text.out().contains(", 8 streams, "), text.out());
         assertTrue(text.out().contains("warning: no --token-file"), text.out());
+        Cli.Result push = exec(dir, new byte[0], "serve", "--plasma-pool", "plasma", "--event-query", "types",
+                "--heartbeat", "5s", "--sse-retry", "0s", "check");
+        assertTrue(push.out().contains("push: event query types, plasma pool plasma, heartbeat 5s, sse retry 0s\n"),
+                push.toString());
     }
 
     /** Each refused configuration: exit 2 and the reason. In-process: check binds nothing, there is no server. */
@@ -176,6 +203,9 @@ class ServeCommandTest {
         refused("invalid value for --access", "--access", "everything");
         refused("invalid value for --max-streams", "--max-streams", "0");
         refused("cannot read the token file", "--token-file", dir.resolve("missing").toString());
+        refused("must be at least 1 s", "--heartbeat", "500ms");
+        refused("invalid value for --sse-retry", "--sse-retry", "-1s");
+        refused("invalid pool name", "--plasma-pool", "../x");
         // Allowed: reads only, or writes with a token and TLS, or the loudly named waiver of TLS.
         allowed("--bind", "0.0.0.0:9700", "--allow-non-loopback", "--access", "read-only");
         allowed("--bind", "0.0.0.0:9700", "--allow-non-loopback", "--token-file", token.toString(),
