@@ -22,7 +22,7 @@ final class Converters {
         public Long convert(String text) {
             long size = PoolOptions.parseSize(text);
             if (size < PoolOptions.MIN_SIZE || size > PoolOptions.MAX_SIZE) {
-                throw new PoolException(ErrorKind.USAGE, "size=" + text + ": a pool is 64K to 2G");
+                throw new PoolException(ErrorKind.USAGE, "size=" + text + ": a pool is 64K to 1T");
             }
             return size;
         }

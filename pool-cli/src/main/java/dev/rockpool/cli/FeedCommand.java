@@ -68,7 +68,7 @@ final class FeedCommand extends CliCommand {
             .description("Create the pool if it does not exist.").build();
     private final OptionSpec createSizeArg = OptionSpec.builder("--create-size").paramLabel("SIZE").type(Long.class)
             .converters(new Converters.PoolSize())
-            .description("Size of a pool made by --create: 64K to 2G (default: 64M).").build();
+            .description("Size of a pool made by --create: 64K to 1T (default: 64M).").build();
     private final OptionSpec durabilityArg = OptionSpec.builder("--durability").paramLabel("fast|flush")
             .type(Durability.class).defaultValue("fast")
             .description("fast: readable once appended, survives a process crash; flush: msync before the receipt, "

@@ -72,7 +72,7 @@ final class PoolCommand extends CliCommand {
         private final PositionalParamSpec namesArg = names();
         private final OptionSpec sizeArg = OptionSpec.builder("--size").paramLabel("SIZE").type(Long.class)
                 .defaultValue("64M").converters(new Converters.PoolSize())
-                .description("File size, fixed for the pool's life: 64K to 2G (default: ${DEFAULT-VALUE}).").build();
+                .description("File size, fixed for the pool's life: 64K to 1T (default: ${DEFAULT-VALUE}).").build();
         private final OptionSpec indexCapacityArg = OptionSpec.builder("--index-capacity").paramLabel("N")
                 .type(Long.class).converters(new Converters.AtLeastOne())
                 .description("Seq index slots, at least 1 (default: one per 128 bytes of file).").build();
@@ -351,7 +351,7 @@ final class PoolCommand extends CliCommand {
 
     /** {@code 64M}, {@code 1.5G}, {@code 65536B}: binary units, as --size takes them. */
     static String human(long bytes) {
-        String[] units = {"B", "K", "M", "G"};
+        String[] units = {"B", "K", "M", "G", "T"};
         double v = bytes;
         int u = 0;
         while (v >= 1024 && u < units.length - 1 && bytes % 1024 == 0) {

@@ -74,7 +74,7 @@ class CommandLineTest {
                 .contains("a duration") && since.get("message").asText().contains("RFC 3339"), since.toString());
         assertEquals(2, run(dir, "follow", "p", "--tail", "-1").exit());
         assertEquals(2, run(dir, "follow", "p", "--timeout", "0s").exit());
-        assertEquals(2, run(dir, "pool", "create", "q", "--size", "3G").exit());
+        assertEquals(2, run(dir, "pool", "create", "q", "--size", "2T").exit());
         JsonNode name = run(dir, "pool", "create", "a", "../b").error();
         assertTrue(name.get("message").asText().contains("invalid pool name '../b'"), name.toString());
         assertFalse(dir.resolve("a.pool").toFile().exists(), "a bad name refuses the whole command line");
