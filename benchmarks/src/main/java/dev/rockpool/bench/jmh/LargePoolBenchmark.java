@@ -43,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  * read in place and fetched at random seqs on an 8 GiB pool (format version 2, eight 1 GiB segments, an index slot
  * per 64 seqs) and on a 64 MiB pool (format version 1, one mapping, a slot per seq), and the time to create each.
  * Beside them the raw mmap floor of each size ({@link RawRing}).
- * Not in the default run ({@code bin/rockpool-bench --only jmh --jmh LargePool}): it writes 8 GiB several times.
+ * Not in bin/rockpool-bench: it writes 8 GiB many times over (docs/BENCHMARKS.md says how to run it).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
